@@ -1,0 +1,142 @@
+/**
+ * The persistence port: everything Trent remembers except the root key. Asynchronous so that a networked
+ * adapter (PostgreSQL, several Trent nodes) fits the same shape as the embedded SQLite one.
+ *
+ * Every method is one atomic unit: it happens entirely or not at all, and once its promise resolves the
+ * change is durable (survives kill -9). Read-check-write sequences go through `updateKey`, whose `change`
+ * function runs inside the adapter's transaction against the current row (SELECT ... FOR UPDATE on a
+ * networked adapter), so two concurrent mutations of one key never interleave.
+ *
+ * Times are milliseconds since the Unix epoch. Keys, aliases and tags are scoped by (account, Region).
+ */
+
+export interface Scope {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+
+export interface KeyRecord {
+  readonly accountId: string;
+  readonly region: string;
+  /** A UUID, unique across the whole store. */
+  readonly keyId: string;
+  readonly createdAt: number;
+  readonly description: string;
+  readonly keyUsage: string;
+  readonly keySpec: string;
+  readonly origin: string;
+  readonly multiRegion: boolean;
+  readonly policy: string;
+  readonly state: KeyState;
+  /** Set while PendingDeletion: when the deletion job may delete the key. */
+  readonly deletionDate: number | null;
+  readonly pendingWindowInDays: number | null;
+  /** The key store that holds the backing keys ('software' today). */
+  readonly keyStore: string;
+  /** The backing-key version new ciphertexts use. */
+  readonly currentBackingVersion: number;
+}
+
+/** One version of a key's material, as the key store returned it (for the software store: wrapped under the root key). */
+export interface BackingKeyRecord {
+  readonly keyId: string;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly keyStore: string;
+  readonly handle: Uint8Array;
+}
+
+export interface Tag {
+  readonly TagKey: string;
+  readonly TagValue: string;
+}
+
+export interface AliasRecord {
+  readonly accountId: string;
+  readonly region: string;
+  /** Including the `alias/` prefix. */
+  readonly aliasName: string;
+  readonly targetKeyId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly createdAt: number;
+}
+
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly accountId: string;
+  /** e.g. arn:aws:iam::111122223333:root */
+  readonly principalArn: string;
+  readonly principalType: 'Root' | 'IAMUser' | 'AssumedRole';
+  readonly principalId: string;
+  /** The secret, sealed by the key store under the root key; never stored in plaintext. */
+  readonly sealedSecret: Uint8Array;
+  readonly status: 'Active' | 'Inactive';
+  readonly createdAt: number;
+}
+
+/** Ascending paging by a string cursor: items strictly after `after`, at most `limit`. */
+export interface PageRequest {
+  readonly limit: number;
+  readonly after?: string | undefined;
+}
+
+export interface Persistence {
+  /** Creates or upgrades the schema; idempotent. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot serve reads and writes (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Small named values the server keeps for itself (e.g. the root key's check value). */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores the value unless the name exists; returns whether it stored it. */
+  putSettingIfAbsent(name: string, value: string): Promise<boolean>;
+
+  /** The first-start bootstrap in one transaction: the account and its root access key. */
+  insertAccount(account: AccountRecord, rootAccessKey: AccessKeyRecord): Promise<void>;
+  getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+
+  /** The key, its first backing key and its tags, all or nothing. */
+  insertKey(key: KeyRecord, backingKey: BackingKeyRecord, tags: readonly Tag[]): Promise<void>;
+  findKey(scope: Scope, keyId: string): Promise<KeyRecord | undefined>;
+  /** Ordered by keyId. */
+  listKeys(scope: Scope, page: PageRequest): Promise<KeyRecord[]>;
+  /**
+   * Replaces the key row with `change(current)` inside one transaction. Returns undefined (and changes
+   * nothing) when the key does not exist; whatever `change` throws aborts the transaction and propagates.
+   */
+  updateKey(scope: Scope, keyId: string, change: (current: KeyRecord) => KeyRecord): Promise<KeyRecord | undefined>;
+  findBackingKey(keyId: string, version: number): Promise<BackingKeyRecord | undefined>;
+  /** Keys in PendingDeletion whose deletionDate is at or before `now`, across all scopes. */
+  keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]>;
+  /**
+   * Deletes the key with its backing keys, aliases and tags, but only if it is still PendingDeletion with a
+   * deletionDate at or before `now`; returns whether it deleted it.
+   */
+  deleteKeyIfDue(scope: Scope, keyId: string, now: number): Promise<boolean>;
+
+  /** Returns false (and stores nothing) when the alias name is taken in that scope. */
+  insertAlias(alias: AliasRecord): Promise<boolean>;
+  findAlias(scope: Scope, aliasName: string): Promise<AliasRecord | undefined>;
+  /** Returns false when the alias does not exist. */
+  updateAlias(scope: Scope, aliasName: string, targetKeyId: string, updatedAt: number): Promise<boolean>;
+  /** Returns false when the alias does not exist. */
+  deleteAlias(scope: Scope, aliasName: string): Promise<boolean>;
+  /** Ordered by aliasName; only aliases of `keyId` when it is given. */
+  listAliases(scope: Scope, page: PageRequest, keyId?: string): Promise<AliasRecord[]>;
+
+  /** Ordered by TagKey. */
+  listTags(scope: Scope, keyId: string, page: PageRequest): Promise<Tag[]>;
+  /** Adds or overwrites tags of an existing key, all or nothing. */
+  putTags(scope: Scope, keyId: string, tags: readonly Tag[]): Promise<void>;
+  /** Removes the named tag keys; absent ones are ignored. */
+  removeTags(scope: Scope, keyId: string, tagKeys: readonly string[]): Promise<void>;
+}
