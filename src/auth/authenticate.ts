@@ -1,0 +1,55 @@
+import { kmsError } from '../errors/catalogue.js';
+import type { KeyStore } from '../keystores/port.js';
+import type { Persistence } from '../persistence/port.js';
+import type { Caller } from '../shared/caller.js';
+import type { Clock } from '../shared/clock.js';
+import { createSigV4Verifier, type ReceivedRequest } from './sigv4.js';
+
+export interface Authenticated {
+  readonly caller: Caller;
+  /** The Region the request names in its SigV4 credential scope. */
+  readonly region: string;
+}
+
+export interface AuthenticatorDependencies {
+  readonly persistence: Persistence;
+  readonly keyStore: KeyStore;
+  readonly clock: Clock;
+}
+
+/** The context an access key's secret is sealed under: a sealed secret moved to another key id fails to open. */
+export function accessKeySecretContext(accessKeyId: string): string {
+  return `trent/access-key-secret/${accessKeyId}`;
+}
+
+/**
+ * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
+ * The key is read on every request so that a deactivated or deleted key stops working at once.
+ */
+export function createAuthenticator(deps: AuthenticatorDependencies): (request: ReceivedRequest) => Promise<Authenticated> {
+  const verifier = createSigV4Verifier({
+    clock: deps.clock,
+    expectedService: 'kms',
+    async lookupSecret(accessKeyId) {
+      const record = await deps.persistence.findAccessKey(accessKeyId);
+      if (!record || record.status !== 'Active') return undefined;
+      const secret = await deps.keyStore.openSecret(accessKeySecretContext(accessKeyId), record.sealedSecret);
+      return { accessKeyId, secretAccessKey: secret };
+    },
+  });
+  return async (request) => {
+    const verified = await verifier.verify(request);
+    const record = await deps.persistence.findAccessKey(verified.accessKeyId);
+    if (!record || record.status !== 'Active') {
+      throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const caller: Caller = {
+      accountId: record.accountId,
+      arn: record.principalArn,
+      type: record.principalType,
+      principalId: record.principalId,
+      accessKeyId: record.accessKeyId,
+    };
+    return { caller, region: verified.region };
+  };
+}

@@ -1,0 +1,67 @@
+import type { KeyStore } from '../keystores/port.js';
+import type { Persistence } from '../persistence/port.js';
+import type { Random } from '../shared/random.js';
+import { accessKeySecretContext } from './authenticate.js';
+
+export interface AdminCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const ACCESS_KEY_ID = /^[A-Za-z0-9_]{16,128}$/;
+
+/** An access key id shaped like AWS's: AKIA and 16 base-32 characters. */
+export function newAccessKeyId(random: Random): string {
+  const bytes = random.bytes(16);
+  return `AKIA${Array.from(bytes, (byte) => BASE32[byte % 32]).join('')}`;
+}
+
+/** 40 characters, as AWS's secret access keys are (30 random bytes, base64). */
+export function newSecretAccessKey(random: Random): string {
+  return random.bytes(30).toString('base64');
+}
+
+/** Checks credentials chosen through TRENT_ADMIN_ACCESS_KEY_ID / TRENT_ADMIN_SECRET_ACCESS_KEY. */
+export function checkChosenCredentials(credentials: AdminCredentials): void {
+  if (!ACCESS_KEY_ID.test(credentials.accessKeyId)) {
+    throw new Error('TRENT_ADMIN_ACCESS_KEY_ID must be 16 to 128 characters of letters, digits and underscores.');
+  }
+  if (credentials.secretAccessKey.length < 16) {
+    throw new Error('TRENT_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters.');
+  }
+}
+
+/** A random 12-digit AWS account id. */
+export function newAccountId(random: Random): string {
+  const digits = Array.from(random.bytes(12), (byte) => String(byte % 10)).join('');
+  return digits.startsWith('0') ? `1${digits.slice(1)}` : digits;
+}
+
+/**
+ * Creates the account and its root user's access key in one transaction; the secret is stored only
+ * sealed under the root key.
+ */
+export async function provisionAccount(
+  deps: { persistence: Persistence; keyStore: KeyStore; now: number },
+  accountId: string,
+  credentials: AdminCredentials,
+): Promise<void> {
+  const sealedSecret = await deps.keyStore.sealSecret(
+    accessKeySecretContext(credentials.accessKeyId),
+    Buffer.from(credentials.secretAccessKey, 'utf8'),
+  );
+  await deps.persistence.insertAccount(
+    { accountId, createdAt: deps.now },
+    {
+      accessKeyId: credentials.accessKeyId,
+      accountId,
+      principalArn: `arn:aws:iam::${accountId}:root`,
+      principalType: 'Root',
+      principalId: accountId,
+      sealedSecret,
+      status: 'Active',
+      createdAt: deps.now,
+    },
+  );
+}

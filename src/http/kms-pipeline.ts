@@ -1,0 +1,66 @@
+import type { Authenticated } from '../auth/authenticate.js';
+import type { ReceivedRequest } from '../auth/sigv4.js';
+import { decide, denialMessage } from '../authz/decide.js';
+import { kmsError, messages } from '../errors/catalogue.js';
+import type { Keys } from '../keys/key-service.js';
+import type { Input, OperationDefinition, RequestContext } from '../operations/definition.js';
+import type { OperationName } from '../operations/generated/kms-shapes.js';
+import { operations } from '../operations/registry.js';
+import { validateInput } from '../operations/validate.js';
+
+const TARGET_PREFIX = 'TrentService.';
+const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0']);
+
+export interface KmsPipelineDependencies {
+  readonly authenticate: (request: ReceivedRequest) => Promise<Authenticated>;
+  readonly keys: Keys;
+}
+
+export interface KmsRequest extends ReceivedRequest {
+  readonly requestId: string;
+  readonly target: string | undefined;
+  readonly contentType: string | undefined;
+}
+
+function operationOf(target: string | undefined): OperationDefinition {
+  const operation = target?.startsWith(TARGET_PREFIX) ? operations.get(target.slice(TARGET_PREFIX.length)) : undefined;
+  if (!operation) throw kmsError('UnknownOperationException');
+  return operation;
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw kmsError('SerializationException', 'The request body is not valid JSON.');
+  }
+}
+
+function authorize(context: RequestContext, access: readonly { action: string; resource: string }[]): void {
+  for (const check of access) {
+    const decision = decide(context.caller, check);
+    if (!decision.allowed) throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision));
+  }
+}
+
+/**
+ * One KMS call, in the order AWS applies its checks: who is calling, which operation, is the body
+ * well-formed, what does it act on, may the caller do it, and only then the operation itself.
+ */
+export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsRequest): Promise<object> {
+  const { caller, region } = await deps.authenticate(request);
+  const operation = operationOf(request.target);
+  const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === undefined || !JSON_CONTENT_TYPES.has(mediaType)) throw kmsError('UnknownOperationException');
+  const input: Input = validateInput(operation.name as OperationName, parseJsonBody(request.body));
+  const context: RequestContext = {
+    requestId: request.requestId,
+    caller,
+    scope: { accountId: caller.accountId, region },
+  };
+  const resolved = await operation.resolve(input, context, deps.keys);
+  authorize(context, resolved.access);
+  if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
+  return operation.handle(input, resolved.target, context, deps.keys);
+}

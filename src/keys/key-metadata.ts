@@ -1,0 +1,32 @@
+import type { KeyRecord } from '../persistence/port.js';
+import { keyArn } from './arn.js';
+
+/** awsJson1_1 timestamps are epoch seconds as a JSON number. */
+export function epochSeconds(millis: number): number {
+  return millis / 1000;
+}
+
+/** The KeyMetadata structure as DescribeKey, CreateKey and friends return it for a symmetric key. */
+export function keyMetadata(key: KeyRecord): Record<string, unknown> {
+  const pending =
+    key.state === 'PendingDeletion' && key.deletionDate !== null
+      ? { DeletionDate: epochSeconds(key.deletionDate), PendingDeletionWindowInDays: key.pendingWindowInDays }
+      : {};
+  return {
+    AWSAccountId: key.accountId,
+    KeyId: key.keyId,
+    Arn: keyArn(key, key.keyId),
+    CreationDate: epochSeconds(key.createdAt),
+    Enabled: key.state === 'Enabled',
+    Description: key.description,
+    KeyUsage: key.keyUsage,
+    KeyState: key.state,
+    ...pending,
+    Origin: key.origin,
+    KeyManager: 'CUSTOMER',
+    CustomerMasterKeySpec: key.keySpec,
+    KeySpec: key.keySpec,
+    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+    MultiRegion: key.multiRegion,
+  };
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { kmsError, messages } from '../errors/catalogue.js';
+import { KeyStoreAuthenticationFailed, type KeyStore } from '../keystores/port.js';
+import type { KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import { PreconditionFailed } from '../shared/needs.js';
+import { type KeyReference, keyArn, parseKeyReference } from './arn.js';
+import { blobAad, type ParsedBlob, parseBlob, serializeBlob } from './ciphertext-blob.js';
+import { requireUsable } from './key-state.js';
+
+export type EncryptionContext = Readonly<Record<string, string>>;
+
+export interface NewKey {
+  readonly description: string;
+  readonly policy: string;
+  readonly tags: readonly Tag[];
+}
+
+/** Which forms of KeyId an operation accepts: AWS allows aliases only where a key is used, not managed. */
+export type KeyNaming = 'keyOrAlias' | 'keyOnly';
+
+export interface KeysDependencies {
+  readonly persistence: Persistence;
+  readonly keyStore: KeyStore;
+  readonly clock: Clock;
+  readonly random: Random;
+}
+
+/**
+ * The key domain: finding keys by any name AWS allows, creating them, and the symmetric cryptography
+ * of the ciphertext blob. Operations call this; it calls the ports.
+ */
+export class Keys {
+  constructor(private readonly deps: KeysDependencies) {}
+
+  get persistence(): Persistence {
+    return this.deps.persistence;
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  randomBytes(length: number): Buffer {
+    return this.deps.random.bytes(length);
+  }
+
+  /** Finds the key a KeyId parameter names, or throws NotFoundException as AWS words it. */
+  async resolve(scope: Scope, keyIdParameter: string, naming: KeyNaming): Promise<KeyRecord> {
+    const reference = parseKeyReference(keyIdParameter);
+    const key = await this.find(scope, reference, naming);
+    if (key) return key;
+    if (reference.kind === 'keyId') throw kmsError('NotFoundException', messages.keyNotFound(keyArn(scope, reference.keyId)));
+    if (reference.kind === 'keyArn') throw kmsError('NotFoundException', messages.keyNotFound(keyIdParameter));
+    throw kmsError('NotFoundException', messages.invalidKeyId(keyIdParameter));
+  }
+
+  private async find(scope: Scope, reference: KeyReference, naming: KeyNaming): Promise<KeyRecord | undefined> {
+    const { persistence } = this.deps;
+    switch (reference.kind) {
+      case 'keyId':
+        return persistence.findKey(scope, reference.keyId);
+      case 'keyArn':
+        return persistence.findKey(reference.scope, reference.keyId);
+      case 'aliasName':
+      case 'aliasArn': {
+        if (naming === 'keyOnly') return undefined;
+        const aliasScope = reference.kind === 'aliasArn' ? reference.scope : scope;
+        const alias = await persistence.findAlias(aliasScope, reference.aliasName);
+        if (!alias) {
+          const arn = `arn:aws:kms:${aliasScope.region}:${aliasScope.accountId}:${reference.aliasName}`;
+          throw kmsError('NotFoundException', messages.aliasNotFound(arn));
+        }
+        return persistence.findKey(aliasScope, alias.targetKeyId);
+      }
+      case 'invalid':
+        return undefined;
+    }
+  }
+
+  async create(scope: Scope, request: NewKey): Promise<KeyRecord> {
+    const { keyStore, persistence } = this.deps;
+    const keyId = randomUUID();
+    const createdAt = this.now();
+    const handle = await keyStore.createBackingKey({ keyId, version: 1 });
+    const key: KeyRecord = {
+      accountId: scope.accountId,
+      region: scope.region,
+      keyId,
+      createdAt,
+      description: request.description,
+      keyUsage: 'ENCRYPT_DECRYPT',
+      keySpec: 'SYMMETRIC_DEFAULT',
+      origin: 'AWS_KMS',
+      multiRegion: false,
+      policy: request.policy,
+      state: 'Enabled',
+      deletionDate: null,
+      pendingWindowInDays: null,
+      keyStore: keyStore.name,
+      currentBackingVersion: 1,
+    };
+    await persistence.insertKey(key, { keyId, version: 1, createdAt, keyStore: keyStore.name, handle }, request.tags);
+    return key;
+  }
+
+  /** Seals plaintext under the key's current backing key, binding the header and the encryption context. */
+  async encrypt(key: KeyRecord, plaintext: Uint8Array, context: EncryptionContext | undefined): Promise<Buffer> {
+    requireUsable(key);
+    const header = { keyArn: keyArn(key, key.keyId), backingVersion: key.currentBackingVersion };
+    const backing = await this.deps.persistence.findBackingKey(key.keyId, key.currentBackingVersion);
+    if (!backing) throw new Error(`backing key ${key.keyId} v${key.currentBackingVersion} is missing`);
+    const ref = { keyId: key.keyId, version: backing.version };
+    const sealed = await this.deps.keyStore.encrypt(ref, backing.handle, plaintext, blobAad(header, context));
+    return serializeBlob(header, sealed);
+  }
+
+  /** Reads the blob's header without decrypting: Decrypt's key comes from the blob. */
+  parseCiphertext(blob: Uint8Array): ParsedBlob {
+    try {
+      return parseBlob(blob);
+    } catch (error) {
+      if (error instanceof PreconditionFailed) throw invalidCiphertext();
+      throw error;
+    }
+  }
+
+  /** The key a ciphertext names, in the scope its ARN names. */
+  async keyOfCiphertext(parsed: ParsedBlob): Promise<KeyRecord> {
+    const reference = parseKeyReference(parsed.keyArn);
+    if (reference.kind !== 'keyArn') throw invalidCiphertext();
+    const key = await this.deps.persistence.findKey(reference.scope, reference.keyId);
+    if (!key) throw kmsError('NotFoundException', messages.keyNotFound(parsed.keyArn));
+    return key;
+  }
+
+  /** Opens a ciphertext of `key`; any mismatch of bytes, header or context is InvalidCiphertextException. */
+  async decrypt(key: KeyRecord, parsed: ParsedBlob, context: EncryptionContext | undefined): Promise<Buffer> {
+    requireUsable(key);
+    const backing = await this.deps.persistence.findBackingKey(key.keyId, parsed.backingVersion);
+    if (!backing) throw invalidCiphertext();
+    const ref = { keyId: key.keyId, version: backing.version };
+    try {
+      return await this.deps.keyStore.decrypt(ref, backing.handle, parsed, blobAad(parsed, context));
+    } catch (error) {
+      if (error instanceof KeyStoreAuthenticationFailed) throw invalidCiphertext();
+      throw error;
+    }
+  }
+}
+
+/** AWS sends InvalidCiphertextException without a message: nothing about why a ciphertext failed leaks. */
+function invalidCiphertext() {
+  return kmsError('InvalidCiphertextException');
+}

@@ -1,0 +1,23 @@
+import { kmsError, messages } from '../errors/catalogue.js';
+import { aliasArn } from '../keys/arn.js';
+import type { Keys } from '../keys/key-service.js';
+import { requireNotPendingDeletion } from '../keys/key-state.js';
+import type { AliasRecord, KeyRecord } from '../persistence/port.js';
+import type { RequestContext } from './definition.js';
+import { arnOf } from './on-key.js';
+
+/** An alias lives in the caller's account and Region and points at a key of that same account and Region. */
+export async function aliasTargetKey(targetKeyId: string, context: RequestContext, keys: Keys): Promise<KeyRecord> {
+  const key = await keys.resolve(context.scope, targetKeyId, 'keyOnly');
+  if (key.accountId !== context.scope.accountId || key.region !== context.scope.region) {
+    throw kmsError('NotFoundException', messages.keyNotFound(arnOf(key)));
+  }
+  requireNotPendingDeletion(key);
+  return key;
+}
+
+export async function existingAlias(aliasName: string, context: RequestContext, keys: Keys): Promise<AliasRecord> {
+  const alias = await keys.persistence.findAlias(context.scope, aliasName);
+  if (!alias) throw kmsError('NotFoundException', messages.aliasNotFound(aliasArn(context.scope, aliasName)));
+  return alias;
+}

@@ -1,0 +1,90 @@
+import { kmsError } from '../errors/catalogue.js';
+import { keyMetadata } from '../keys/key-metadata.js';
+import { checkNewTags, checkTagCount } from '../keys/tags.js';
+import type { Scope, Tag } from '../persistence/port.js';
+import { accountWide, defineOperation } from './definition.js';
+
+interface CreateKeyInput {
+  Policy?: string;
+  Description?: string;
+  KeyUsage?: string;
+  CustomerMasterKeySpec?: string;
+  KeySpec?: string;
+  Origin?: string;
+  CustomKeyStoreId?: string;
+  Tags?: Tag[];
+  MultiRegion?: boolean;
+  XksKeyId?: string;
+}
+
+/** AWS's default key policy: the account root may do everything, which lets identity policies grant access. */
+export function defaultKeyPolicy(scope: Scope): string {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Id: 'key-default-1',
+      Statement: [
+        {
+          Sid: 'Enable IAM User Permissions',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${scope.accountId}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+/** Until policies are evaluated, Trent at least refuses what it could never evaluate: it fails closed. */
+function checkPolicyParses(policy: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    throw kmsError('MalformedPolicyDocumentException', 'The policy document is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw kmsError('MalformedPolicyDocumentException', 'The policy document must be a JSON object.');
+  }
+}
+
+function unsupported(what: string): never {
+  throw kmsError('UnsupportedOperationException', `${what} is not supported by Trent yet.`);
+}
+
+function checkSymmetricDefault(input: CreateKeyInput): void {
+  if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
+    throw kmsError('ValidationException', 'You cannot specify both KeySpec and CustomerMasterKeySpec.');
+  }
+  const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+  if (spec !== 'SYMMETRIC_DEFAULT') unsupported(`KeySpec ${spec}`);
+  const usage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+  if (usage !== 'ENCRYPT_DECRYPT') {
+    throw kmsError('ValidationException', `KeyUsage ${usage} is not compatible with KeySpec SYMMETRIC_DEFAULT.`);
+  }
+  if ((input.Origin ?? 'AWS_KMS') !== 'AWS_KMS') unsupported(`Origin ${input.Origin}`);
+  if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) unsupported('A custom key store');
+  if (input.MultiRegion === true) unsupported('A multi-Region key');
+}
+
+export const createKey = defineOperation({
+  name: 'CreateKey',
+  readOnly: false,
+  resolve: async () => accountWide('kms:CreateKey'),
+  async handle(input: CreateKeyInput, _target, context, keys) {
+    checkSymmetricDefault(input);
+    const tags = input.Tags ?? [];
+    checkNewTags(tags);
+    checkTagCount(tags.length);
+    if (input.Policy !== undefined) checkPolicyParses(input.Policy);
+    const key = await keys.create(context.scope, {
+      description: input.Description ?? '',
+      policy: input.Policy ?? defaultKeyPolicy(context.scope),
+      tags,
+    });
+    return { KeyMetadata: keyMetadata(key) };
+  },
+});

@@ -1,0 +1,40 @@
+import { kmsError } from '../errors/catalogue.js';
+import type { EncryptionContext, Keys } from '../keys/key-service.js';
+import type { KeyRecord } from '../persistence/port.js';
+import { arnOf } from './on-key.js';
+
+export interface DataKeyInput {
+  KeyId: string;
+  EncryptionContext?: EncryptionContext;
+  NumberOfBytes?: number;
+  KeySpec?: 'AES_256' | 'AES_128';
+  Recipient?: unknown;
+}
+
+const KEY_SPEC_BYTES = { AES_256: 32, AES_128: 16 } as const;
+
+/** Exactly one of NumberOfBytes and KeySpec, as AWS requires. */
+export function dataKeyLength(input: DataKeyInput): number {
+  if ((input.NumberOfBytes === undefined) === (input.KeySpec === undefined)) {
+    throw kmsError('ValidationException', 'Please specify either number of bytes or key spec.');
+  }
+  return input.KeySpec === undefined ? (input.NumberOfBytes as number) : KEY_SPEC_BYTES[input.KeySpec];
+}
+
+export function refuseRecipient(input: { Recipient?: unknown }): void {
+  if (input.Recipient !== undefined) {
+    throw kmsError('UnsupportedOperationException', 'Recipient (Nitro Enclaves attestation) is not supported by Trent.');
+  }
+}
+
+/** A fresh random data key and its ciphertext under `key`. */
+export async function newDataKey(
+  input: DataKeyInput,
+  key: KeyRecord,
+  keys: Keys,
+): Promise<{ plaintext: Buffer; ciphertext: Buffer; keyArn: string }> {
+  refuseRecipient(input);
+  const plaintext = keys.randomBytes(dataKeyLength(input));
+  const ciphertext = await keys.encrypt(key, plaintext, input.EncryptionContext);
+  return { plaintext, ciphertext, keyArn: arnOf(key) };
+}

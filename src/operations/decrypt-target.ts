@@ -1,0 +1,30 @@
+import { kmsError, messages } from '../errors/catalogue.js';
+import type { Keys } from '../keys/key-service.js';
+import type { ParsedBlob } from '../keys/ciphertext-blob.js';
+import type { KeyRecord } from '../persistence/port.js';
+import type { RequestContext } from './definition.js';
+import { arnOf } from './on-key.js';
+
+export interface CiphertextTarget {
+  readonly key: KeyRecord;
+  readonly parsed: ParsedBlob;
+}
+
+/**
+ * Decrypt and ReEncrypt find their key in the blob. A KeyId in the request must name that same key
+ * (IncorrectKeyException otherwise), so that a caller can insist on the key it trusts.
+ */
+export async function keyOfCiphertext(
+  blob: Buffer,
+  keyIdParameter: string | undefined,
+  context: RequestContext,
+  keys: Keys,
+): Promise<CiphertextTarget> {
+  const parsed = keys.parseCiphertext(blob);
+  const key = await keys.keyOfCiphertext(parsed);
+  if (keyIdParameter !== undefined) {
+    const named = await keys.resolve(context.scope, keyIdParameter, 'keyOrAlias');
+    if (arnOf(named) !== arnOf(key)) throw kmsError('IncorrectKeyException', messages.incorrectKey());
+  }
+  return { key, parsed };
+}

@@ -1,0 +1,27 @@
+import type { EncryptionContext } from '../keys/key-service.js';
+import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
+import { defineOperation } from './definition.js';
+import { arnOf } from './on-key.js';
+import { requireSymmetricDefault } from './symmetric.js';
+
+interface DecryptInput {
+  CiphertextBlob: Buffer;
+  KeyId?: string;
+  EncryptionContext?: EncryptionContext;
+  EncryptionAlgorithm?: string;
+  Recipient?: unknown;
+}
+
+export const decrypt = defineOperation({
+  name: 'Decrypt',
+  readOnly: true,
+  async resolve(input: DecryptInput, context, keys) {
+    const target = await keyOfCiphertext(input.CiphertextBlob, input.KeyId, context, keys);
+    return { access: [{ action: 'kms:Decrypt', resource: arnOf(target.key) }], target };
+  },
+  async handle(input, { key, parsed }: CiphertextTarget, _context, keys) {
+    requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));
+    const plaintext = await keys.decrypt(key, parsed, input.EncryptionContext);
+    return { KeyId: arnOf(key), Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  },
+});

@@ -1,0 +1,52 @@
+import type { Keys } from '../keys/key-service.js';
+import type { Scope } from '../persistence/port.js';
+import type { Caller } from '../shared/caller.js';
+import type { OperationName } from './generated/kms-shapes.js';
+
+/** What one request carries into an operation, established by the pipeline before the operation runs. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly caller: Caller;
+  /** The caller's account and the Region named in the request's SigV4 scope. */
+  readonly scope: Scope;
+}
+
+/** One IAM action on one resource ARN ('*' for operations without a resource, such as CreateKey). */
+export interface AccessRequest {
+  readonly action: `kms:${string}`;
+  readonly resource: string;
+}
+
+/**
+ * What an operation acts on, found before it runs: the authorization step checks `access`, then `handle`
+ * receives `target` so nothing is looked up twice.
+ */
+export interface Resolved<Target> {
+  readonly access: readonly AccessRequest[];
+  readonly target: Target;
+}
+
+/** A validated request body: blobs are already decoded to Buffers. */
+export type Input = Record<string, unknown>;
+
+export interface OperationDefinition<In = Input, Target = unknown> {
+  readonly name: OperationName;
+  /** Read-only operations change nothing (CloudTrail's readOnly). */
+  readonly readOnly: boolean;
+  resolve(input: In, context: RequestContext, keys: Keys): Promise<Resolved<Target>>;
+  handle(input: In, target: Target, context: RequestContext, keys: Keys): Promise<object>;
+}
+
+/**
+ * Lets each operation file type its own input and target while the registry holds them side by side.
+ * The one cast is sound because the pipeline validates every body against the operation's AWS shape
+ * (validate.ts) before `resolve` sees it, and hands `handle` exactly what `resolve` returned.
+ */
+export function defineOperation<In, Target>(definition: OperationDefinition<In, Target>): OperationDefinition {
+  return definition as unknown as OperationDefinition;
+}
+
+/** An operation with no resource (CreateKey, ListKeys, GenerateRandom …): authorised on '*'. */
+export function accountWide(action: AccessRequest['action']): Resolved<undefined> {
+  return { access: [{ action, resource: '*' }], target: undefined };
+}

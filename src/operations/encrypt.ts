@@ -1,0 +1,22 @@
+import type { EncryptionContext } from '../keys/key-service.js';
+import { defineOperation } from './definition.js';
+import { arnOf, onKey } from './on-key.js';
+import { requireSymmetricDefault } from './symmetric.js';
+
+interface EncryptInput {
+  KeyId: string;
+  Plaintext: Buffer;
+  EncryptionContext?: EncryptionContext;
+  EncryptionAlgorithm?: string;
+}
+
+export const encrypt = defineOperation({
+  name: 'Encrypt',
+  readOnly: true,
+  resolve: (input: EncryptInput, context, keys) => onKey('kms:Encrypt', input.KeyId, 'keyOrAlias', context, keys),
+  async handle(input, key, _context, keys) {
+    requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));
+    const blob = await keys.encrypt(key, input.Plaintext, input.EncryptionContext);
+    return { CiphertextBlob: blob, KeyId: arnOf(key), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  },
+});

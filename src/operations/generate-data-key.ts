@@ -1,0 +1,14 @@
+import { type DataKeyInput, newDataKey } from './data-key.js';
+import { defineOperation } from './definition.js';
+import { onKey } from './on-key.js';
+
+export const generateDataKey = defineOperation({
+  name: 'GenerateDataKey',
+  readOnly: true,
+  resolve: (input: DataKeyInput, context, keys) =>
+    onKey('kms:GenerateDataKey', input.KeyId, 'keyOrAlias', context, keys),
+  async handle(input, key, _context, keys) {
+    const dataKey = await newDataKey(input, key, keys);
+    return { CiphertextBlob: dataKey.ciphertext, Plaintext: dataKey.plaintext, KeyId: dataKey.keyArn };
+  },
+});

@@ -1,0 +1,20 @@
+import { keyArn } from '../keys/arn.js';
+import type { KeyNaming, Keys } from '../keys/key-service.js';
+import type { KeyRecord } from '../persistence/port.js';
+import type { AccessRequest, RequestContext, Resolved } from './definition.js';
+
+/** The common case: one action on the one key the KeyId parameter names. */
+export async function onKey(
+  action: AccessRequest['action'],
+  keyIdParameter: string,
+  naming: KeyNaming,
+  context: RequestContext,
+  keys: Keys,
+): Promise<Resolved<KeyRecord>> {
+  const key = await keys.resolve(context.scope, keyIdParameter, naming);
+  return { access: [{ action, resource: keyArn(key, key.keyId) }], target: key };
+}
+
+export function arnOf(key: KeyRecord): string {
+  return keyArn(key, key.keyId);
+}

@@ -1,0 +1,55 @@
+import { keyArn } from '../keys/arn.js';
+import type { EncryptionContext } from '../keys/key-service.js';
+import type { KeyRecord } from '../persistence/port.js';
+import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
+import { defineOperation } from './definition.js';
+import { arnOf } from './on-key.js';
+import { requireSymmetricDefault } from './symmetric.js';
+
+interface ReEncryptInput {
+  CiphertextBlob: Buffer;
+  SourceEncryptionContext?: EncryptionContext;
+  SourceKeyId?: string;
+  DestinationKeyId: string;
+  DestinationEncryptionContext?: EncryptionContext;
+  SourceEncryptionAlgorithm?: string;
+  DestinationEncryptionAlgorithm?: string;
+}
+
+interface ReEncryptTarget {
+  readonly source: CiphertextTarget;
+  readonly destination: KeyRecord;
+}
+
+export const reEncrypt = defineOperation({
+  name: 'ReEncrypt',
+  readOnly: true,
+  async resolve(input: ReEncryptInput, context, keys) {
+    const source = await keyOfCiphertext(input.CiphertextBlob, input.SourceKeyId, context, keys);
+    const destination = await keys.resolve(context.scope, input.DestinationKeyId, 'keyOrAlias');
+    return {
+      access: [
+        { action: 'kms:ReEncryptFrom', resource: arnOf(source.key) },
+        { action: 'kms:ReEncryptTo', resource: keyArn(destination, destination.keyId) },
+      ],
+      target: { source, destination },
+    };
+  },
+  async handle(input, { source, destination }: ReEncryptTarget, _context, keys) {
+    requireSymmetricDefault(input.SourceEncryptionAlgorithm, arnOf(source.key));
+    requireSymmetricDefault(input.DestinationEncryptionAlgorithm, arnOf(destination));
+    const plaintext = await keys.decrypt(source.key, source.parsed, input.SourceEncryptionContext);
+    try {
+      const blob = await keys.encrypt(destination, plaintext, input.DestinationEncryptionContext);
+      return {
+        CiphertextBlob: blob,
+        SourceKeyId: arnOf(source.key),
+        KeyId: arnOf(destination),
+        SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+        DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      };
+    } finally {
+      plaintext.fill(0);
+    }
+  },
+});

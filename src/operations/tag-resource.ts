@@ -1,0 +1,25 @@
+import { requireNotPendingDeletion } from '../keys/key-state.js';
+import { checkNewTags, checkTagCount } from '../keys/tags.js';
+import type { Tag } from '../persistence/port.js';
+import { defineOperation } from './definition.js';
+import { onKey } from './on-key.js';
+
+interface TagResourceInput {
+  KeyId: string;
+  Tags: Tag[];
+}
+
+export const tagResource = defineOperation({
+  name: 'TagResource',
+  readOnly: false,
+  resolve: (input: TagResourceInput, context, keys) => onKey('kms:TagResource', input.KeyId, 'keyOnly', context, keys),
+  async handle(input, key, _context, keys) {
+    requireNotPendingDeletion(key);
+    checkNewTags(input.Tags);
+    const existing = await keys.persistence.listTags(key, key.keyId, { limit: 1000 });
+    const keysAfter = new Set([...existing.map((tag) => tag.TagKey), ...input.Tags.map((tag) => tag.TagKey)]);
+    checkTagCount(keysAfter.size);
+    await keys.persistence.putTags(key, key.keyId, input.Tags);
+    return {};
+  },
+});

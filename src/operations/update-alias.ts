@@ -1,0 +1,36 @@
+import { kmsError, messages } from '../errors/catalogue.js';
+import { aliasArn, keyArn } from '../keys/arn.js';
+import type { KeyRecord } from '../persistence/port.js';
+import { aliasTargetKey, existingAlias } from './alias-target.js';
+import { defineOperation } from './definition.js';
+import { arnOf } from './on-key.js';
+
+interface UpdateAliasInput {
+  AliasName: string;
+  TargetKeyId: string;
+}
+
+/** Moving an alias needs kms:UpdateAlias on the alias, on the key it leaves and on the key it joins. */
+export const updateAlias = defineOperation({
+  name: 'UpdateAlias',
+  readOnly: false,
+  async resolve(input: UpdateAliasInput, context, keys) {
+    const alias = await existingAlias(input.AliasName, context, keys);
+    const key = await aliasTargetKey(input.TargetKeyId, context, keys);
+    return {
+      access: [
+        { action: 'kms:UpdateAlias', resource: aliasArn(context.scope, input.AliasName) },
+        { action: 'kms:UpdateAlias', resource: keyArn(context.scope, alias.targetKeyId) },
+        { action: 'kms:UpdateAlias', resource: arnOf(key) },
+      ],
+      target: key,
+    };
+  },
+  async handle(input, key: KeyRecord, context, keys) {
+    const updated = await keys.persistence.updateAlias(context.scope, input.AliasName, key.keyId, keys.now());
+    if (!updated) {
+      throw kmsError('NotFoundException', messages.aliasNotFound(aliasArn(context.scope, input.AliasName)));
+    }
+    return {};
+  },
+});

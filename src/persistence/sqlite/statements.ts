@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import { needs } from '../../shared/needs.js';
+import type { PageRequest } from '../port.js';
+import type { AccessKeyRow, AccountRow, AliasRow, BackingKeyRow, KeyRow, TagRow } from './rows.js';
+
+type Named = Record<string, string | number | null>;
+type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
+
+/**
+ * A paged listing as two statements: the first page has no cursor to compare with, and a single
+ * `(@after IS NULL OR col > @after)` would stop SQLite from seeking the index to the cursor, turning a full
+ * listing into a quadratic scan.
+ */
+export interface PagedQuery<Row> {
+  readonly first: Statement<[Named], Row>;
+  readonly next: Statement<[Named], Row>;
+}
+
+/** `where` must end in a condition; the cursor is ANDed onto it. */
+function pagedQuery<Row>(db: Database.Database, select: string, where: string, orderColumn: string): PagedQuery<Row> {
+  const prepare = (cursor: string) =>
+    db.prepare<Named, Row>(`${select} WHERE ${where}${cursor} ORDER BY ${orderColumn} LIMIT @limit`);
+  return { first: prepare(''), next: prepare(` AND ${orderColumn} > @after`) };
+}
+
+export function readPage<Row>(query: PagedQuery<Row>, params: Named, page: PageRequest): Row[] {
+  // SQLite reads a negative LIMIT as "no limit": refuse it rather than return everything.
+  needs(Number.isSafeInteger(page.limit) && page.limit >= 0, 'page limit must be a non-negative integer');
+  return page.after === undefined
+    ? query.first.all({ ...params, limit: page.limit })
+    : query.next.all({ ...params, limit: page.limit, after: page.after });
+}
+
+const keyColumns = `key_id, account_id, region, created_at, description, key_usage, key_spec, origin, multi_region,
+  policy, state, deletion_date, pending_window_days, key_store, current_backing_version`;
+const keyValues = `@key_id, @account_id, @region, @created_at, @description, @key_usage, @key_spec, @origin,
+  @multi_region, @policy, @state, @deletion_date, @pending_window_days, @key_store, @current_backing_version`;
+const accessKeyColumns =
+  'access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, status, created_at';
+const aliasColumns = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
+const inScope = 'account_id = @account_id AND region = @region';
+
+/** Every statement the adapter runs, prepared once per connection (after the schema exists). */
+export function prepareStatements(db: Database.Database) {
+  return {
+    schemaVersion: db.prepare<[], { version: number | null }>('SELECT max(version) AS version FROM schema_migrations'),
+
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
+    insertSettingIfAbsent: db.prepare<[string, string]>(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+
+    insertAccount: db.prepare<AccountRow>(
+      'INSERT INTO accounts (account_id, created_at) VALUES (@account_id, @created_at)',
+    ),
+    getAccount: db.prepare<[string], AccountRow>('SELECT account_id, created_at FROM accounts WHERE account_id = ?'),
+    insertAccessKey: db.prepare<AccessKeyRow>(
+      `INSERT INTO access_keys (${accessKeyColumns}) VALUES (@access_key_id, @account_id, @principal_arn,
+        @principal_type, @principal_id, @sealed_secret, @status, @created_at)`,
+    ),
+    findAccessKey: db.prepare<[string], AccessKeyRow>(
+      `SELECT ${accessKeyColumns} FROM access_keys WHERE access_key_id = ?`,
+    ),
+
+    insertKey: db.prepare<KeyRow>(`INSERT INTO keys (${keyColumns}) VALUES (${keyValues})`),
+    findKey: db.prepare<Named, KeyRow>(`SELECT ${keyColumns} FROM keys WHERE key_id = @key_id AND ${inScope}`),
+    listKeys: pagedQuery<KeyRow>(db, `SELECT ${keyColumns} FROM keys`, inScope, 'key_id'),
+    replaceKey: db.prepare<KeyRow>(
+      `UPDATE keys SET created_at = @created_at, description = @description, key_usage = @key_usage,
+        key_spec = @key_spec, origin = @origin, multi_region = @multi_region, policy = @policy, state = @state,
+        deletion_date = @deletion_date, pending_window_days = @pending_window_days, key_store = @key_store,
+        current_backing_version = @current_backing_version
+       WHERE key_id = @key_id AND ${inScope}`,
+    ),
+    keysDueForDeletion: db.prepare<[number, number], KeyRow>(
+      `SELECT ${keyColumns} FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ?
+       ORDER BY deletion_date, key_id LIMIT ?`,
+    ),
+    // Backing keys, aliases and tags go with it through ON DELETE CASCADE.
+    deleteKeyIfDue: db.prepare<Named>(
+      `DELETE FROM keys WHERE key_id = @key_id AND ${inScope}
+        AND state = 'PendingDeletion' AND deletion_date <= @now`,
+    ),
+
+    insertBackingKey: db.prepare<BackingKeyRow>(
+      `INSERT INTO backing_keys (key_id, version, created_at, key_store, handle)
+       VALUES (@key_id, @version, @created_at, @key_store, @handle)`,
+    ),
+    findBackingKey: db.prepare<[string, number], BackingKeyRow>(
+      'SELECT key_id, version, created_at, key_store, handle FROM backing_keys WHERE key_id = ? AND version = ?',
+    ),
+
+    insertAliasIfAbsent: db.prepare<AliasRow>(
+      `INSERT INTO aliases (${aliasColumns})
+       VALUES (@account_id, @region, @alias_name, @target_key_id, @created_at, @updated_at)
+       ON CONFLICT (account_id, region, alias_name) DO NOTHING`,
+    ),
+    findAlias: db.prepare<Named, AliasRow>(
+      `SELECT ${aliasColumns} FROM aliases WHERE alias_name = @alias_name AND ${inScope}`,
+    ),
+    retargetAlias: db.prepare<Named>(
+      `UPDATE aliases SET target_key_id = @target_key_id, updated_at = @updated_at
+       WHERE alias_name = @alias_name AND ${inScope}`,
+    ),
+    deleteAlias: db.prepare<Named>(`DELETE FROM aliases WHERE alias_name = @alias_name AND ${inScope}`),
+    listAliases: pagedQuery<AliasRow>(db, `SELECT ${aliasColumns} FROM aliases`, inScope, 'alias_name'),
+    listAliasesOfKey: pagedQuery<AliasRow>(
+      db,
+      `SELECT ${aliasColumns} FROM aliases`,
+      `target_key_id = @key_id AND ${inScope}`,
+      'alias_name',
+    ),
+
+    // The join keeps tags scoped: a key id from another account or Region lists nothing.
+    listTags: pagedQuery<TagRow>(
+      db,
+      'SELECT t.tag_key, t.tag_value FROM key_tags t JOIN keys k ON k.key_id = t.key_id',
+      't.key_id = @key_id AND k.account_id = @account_id AND k.region = @region',
+      't.tag_key',
+    ),
+    putTag: db.prepare<[string, string, string]>(
+      `INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)
+       ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value`,
+    ),
+    removeTag: db.prepare<[string, string]>('DELETE FROM key_tags WHERE key_id = ? AND tag_key = ?'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

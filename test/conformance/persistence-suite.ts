@@ -1,0 +1,629 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type {
+  AccessKeyRecord,
+  AccountRecord,
+  AliasRecord,
+  BackingKeyRecord,
+  KeyRecord,
+  Persistence,
+  Scope,
+  Tag,
+} from '../../src/persistence/port.js';
+
+/**
+ * What every persistence adapter must do, whatever it is built on. Each case gets a fresh, migrated store
+ * from `make` and closes and cleans it up afterwards. Cases assert that a call rejects, never with which
+ * error class: an adapter may refuse through a precondition or through its database's constraint.
+ */
+export interface PersistenceUnderTest {
+  readonly persistence: Persistence;
+  cleanup(): Promise<void>;
+}
+
+const home: Scope = { accountId: '111122223333', region: 'us-east-1' };
+const otherAccount: Scope = { accountId: '444455556666', region: 'us-east-1' };
+const otherRegion: Scope = { accountId: '111122223333', region: 'eu-west-1' };
+
+/** Deterministic UUID-shaped key ids whose string order is their number order. */
+const keyIdOf = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+const keyRecord = (scope: Scope, keyId: string, changes: Partial<KeyRecord> = {}): KeyRecord => ({
+  accountId: scope.accountId,
+  region: scope.region,
+  keyId,
+  createdAt: 1_700_000_000_000,
+  description: 'a test key',
+  keyUsage: 'ENCRYPT_DECRYPT',
+  keySpec: 'SYMMETRIC_DEFAULT',
+  origin: 'AWS_KMS',
+  multiRegion: false,
+  policy: '{"Version":"2012-10-17","Statement":[]}',
+  state: 'Enabled',
+  deletionDate: null,
+  pendingWindowInDays: null,
+  keyStore: 'software',
+  currentBackingVersion: 1,
+  ...changes,
+});
+
+const backingKeyRecord = (keyId: string, version = 1): BackingKeyRecord => ({
+  keyId,
+  version,
+  createdAt: 1_700_000_000_000,
+  keyStore: 'software',
+  handle: Buffer.from(`handle of ${keyId} v${version}`),
+});
+
+const accountRecord = (accountId: string): AccountRecord => ({ accountId, createdAt: 1_700_000_000_000 });
+
+const rootAccessKey = (accountId: string, accessKeyId: string): AccessKeyRecord => ({
+  accessKeyId,
+  accountId,
+  principalArn: `arn:aws:iam::${accountId}:root`,
+  principalType: 'Root',
+  principalId: accountId,
+  sealedSecret: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+  status: 'Active',
+  createdAt: 1_700_000_000_000,
+});
+
+const aliasRecord = (scope: Scope, aliasName: string, targetKeyId: string): AliasRecord => ({
+  accountId: scope.accountId,
+  region: scope.region,
+  aliasName,
+  targetKeyId,
+  createdAt: 1_700_000_000_000,
+  updatedAt: 1_700_000_000_000,
+});
+
+const tag = (TagKey: string, TagValue: string): Tag => ({ TagKey, TagValue });
+
+/** Byte fields may come back as Buffer or Uint8Array; compare their bytes. */
+const bytes = (data: Uint8Array | undefined) => (data === undefined ? undefined : Buffer.from(data));
+
+/** Tries to change a returned record; whether the attempt throws (frozen) or not, the store must not change. */
+function tamperWith(record: object, property: string, value: unknown): void {
+  try {
+    Reflect.set(record, property, value);
+  } catch {
+    // A frozen record refuses in strict mode, which is one of the two acceptable answers.
+  }
+}
+
+export function persistenceConformance(name: string, make: () => Promise<PersistenceUnderTest>): void {
+  /** A fresh migrated store for one case, closed and cleaned up whatever the case does. */
+  async function withStore(body: (persistence: Persistence) => Promise<void>): Promise<void> {
+    const { persistence, cleanup } = await make();
+    try {
+      await persistence.migrate();
+      await body(persistence);
+    } finally {
+      await persistence.close();
+      await cleanup();
+    }
+  }
+
+  const insertPlainKey = (persistence: Persistence, scope: Scope, keyId: string, changes: Partial<KeyRecord> = {}) =>
+    persistence.insertKey(keyRecord(scope, keyId, changes), backingKeyRecord(keyId), []);
+
+  describe(`persistence conformance: ${name}`, () => {
+    test('migrate runs again without error and ping then succeeds', () =>
+      withStore(async (persistence) => {
+        await persistence.migrate();
+        await persistence.ping();
+      }));
+
+    test('a closed store fails ping and close stays callable', async () => {
+      const { persistence, cleanup } = await make();
+      try {
+        await persistence.migrate();
+        await persistence.close();
+        await assert.rejects(persistence.ping());
+        await persistence.close();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    test('putSettingIfAbsent stores once and never overwrites', () =>
+      withStore(async (persistence) => {
+        assert.equal(await persistence.getSetting('root-key-check'), undefined);
+        assert.equal(await persistence.putSettingIfAbsent('root-key-check', 'first'), true);
+        assert.equal(await persistence.putSettingIfAbsent('root-key-check', 'second'), false);
+        assert.equal(await persistence.getSetting('root-key-check'), 'first');
+      }));
+
+    test('insertAccount stores the account and its root access key', () =>
+      withStore(async (persistence) => {
+        const accessKey = rootAccessKey(home.accountId, 'AKIAEXAMPLE000000001');
+        await persistence.insertAccount(accountRecord(home.accountId), accessKey);
+        assert.deepEqual(await persistence.getAccount(home.accountId), accountRecord(home.accountId));
+        const found = await persistence.findAccessKey(accessKey.accessKeyId);
+        assert.ok(found);
+        assert.deepEqual({ ...found, sealedSecret: bytes(found.sealedSecret) }, accessKey);
+        assert.equal(await persistence.getAccount(otherAccount.accountId), undefined);
+        assert.equal(await persistence.findAccessKey('AKIAUNKNOWN000000000'), undefined);
+      }));
+
+    test('insertAccount is all or nothing: a taken access key id leaves no account behind', () =>
+      withStore(async (persistence) => {
+        await persistence.insertAccount(
+          accountRecord(home.accountId),
+          rootAccessKey(home.accountId, 'AKIAEXAMPLE000000001'),
+        );
+        await assert.rejects(
+          persistence.insertAccount(
+            accountRecord(otherAccount.accountId),
+            rootAccessKey(otherAccount.accountId, 'AKIAEXAMPLE000000001'),
+          ),
+        );
+        assert.equal(await persistence.getAccount(otherAccount.accountId), undefined);
+        assert.equal((await persistence.findAccessKey('AKIAEXAMPLE000000001'))?.accountId, home.accountId);
+      }));
+
+    test('insertAccount refuses a root access key of another account', () =>
+      withStore(async (persistence) => {
+        await assert.rejects(
+          persistence.insertAccount(
+            accountRecord(home.accountId),
+            rootAccessKey(otherAccount.accountId, 'AKIAEXAMPLE000000001'),
+          ),
+        );
+        assert.equal(await persistence.getAccount(home.accountId), undefined);
+        assert.equal(await persistence.findAccessKey('AKIAEXAMPLE000000001'), undefined);
+      }));
+
+    test('a returned access key cannot be used to change the stored secret', () =>
+      withStore(async (persistence) => {
+        const accessKey = rootAccessKey(home.accountId, 'AKIAEXAMPLE000000001');
+        await persistence.insertAccount(accountRecord(home.accountId), accessKey);
+        const found = await persistence.findAccessKey(accessKey.accessKeyId);
+        assert.ok(found);
+        found.sealedSecret.fill(0);
+        tamperWith(found, 'status', 'Inactive');
+        const again = await persistence.findAccessKey(accessKey.accessKeyId);
+        assert.deepEqual(bytes(again?.sealedSecret), accessKey.sealedSecret);
+        assert.equal(again?.status, 'Active');
+      }));
+
+    test('insertKey stores the key, its backing key and its tags, found only in its own scope', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const key = keyRecord(home, keyId, { multiRegion: true, description: 'ünïcödé 🔑' });
+        await persistence.insertKey(key, backingKeyRecord(keyId), [tag('team', 'blue'), tag('env', 'prod')]);
+
+        assert.deepEqual(await persistence.findKey(home, keyId), key);
+        assert.equal(await persistence.findKey(otherAccount, keyId), undefined);
+        assert.equal(await persistence.findKey(otherRegion, keyId), undefined);
+        assert.equal(await persistence.findKey(home, keyIdOf(2)), undefined);
+        const backing = await persistence.findBackingKey(keyId, 1);
+        assert.deepEqual(bytes(backing?.handle), backingKeyRecord(keyId).handle);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [
+          tag('env', 'prod'),
+          tag('team', 'blue'),
+        ]);
+      }));
+
+    test('insertKey keeps null and set optional fields as given', () =>
+      withStore(async (persistence) => {
+        const pending = keyRecord(home, keyIdOf(1), {
+          state: 'PendingDeletion',
+          deletionDate: 1_700_604_800_000,
+          pendingWindowInDays: 7,
+          currentBackingVersion: 3,
+        });
+        await persistence.insertKey(pending, backingKeyRecord(pending.keyId, 3), []);
+        assert.deepEqual(await persistence.findKey(home, pending.keyId), pending);
+      }));
+
+    test('insertKey is all or nothing: a taken key id changes neither the key nor its tags', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const original = keyRecord(home, keyId);
+        await persistence.insertKey(original, backingKeyRecord(keyId), [tag('team', 'blue')]);
+        await assert.rejects(
+          persistence.insertKey(keyRecord(home, keyId, { description: 'impostor' }), backingKeyRecord(keyId, 2), [
+            tag('team', 'red'),
+            tag('extra', 'x'),
+          ]),
+        );
+        assert.deepEqual(await persistence.findKey(home, keyId), original);
+        assert.equal(await persistence.findBackingKey(keyId, 2), undefined);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'blue')]);
+      }));
+
+    test('insertKey refuses a backing key of another key and stores nothing', () =>
+      withStore(async (persistence) => {
+        await assert.rejects(persistence.insertKey(keyRecord(home, keyIdOf(1)), backingKeyRecord(keyIdOf(2)), []));
+        assert.equal(await persistence.findKey(home, keyIdOf(1)), undefined);
+        assert.equal(await persistence.findBackingKey(keyIdOf(2), 1), undefined);
+      }));
+
+    test('a returned key cannot be used to change the stored key', () =>
+      withStore(async (persistence) => {
+        const key = keyRecord(home, keyIdOf(1));
+        await insertPlainKey(persistence, home, key.keyId);
+        const found = await persistence.findKey(home, key.keyId);
+        assert.ok(found);
+        tamperWith(found, 'state', 'Disabled');
+        const updated = await persistence.updateKey(home, key.keyId, (current) => ({ ...current }));
+        assert.ok(updated);
+        tamperWith(updated, 'state', 'PendingDeletion');
+        assert.deepEqual(await persistence.findKey(home, key.keyId), key);
+      }));
+
+    test('records handed to the store are kept as they were at the call, whatever the caller does next', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const key = { ...keyRecord(home, keyId) };
+        const backingKey = { ...backingKeyRecord(keyId), handle: Buffer.from(backingKeyRecord(keyId).handle) };
+        const alias = { ...aliasRecord(home, 'alias/app', keyId) };
+        const accessKey = {
+          ...rootAccessKey(home.accountId, 'AKIAEXAMPLE000000001'),
+          sealedSecret: Buffer.alloc(8, 7),
+        };
+        await persistence.insertKey(key, backingKey, []);
+        await persistence.insertAlias(alias);
+        await persistence.insertAccount(accountRecord(home.accountId), accessKey);
+
+        key.description = 'changed afterwards';
+        backingKey.handle.fill(0);
+        alias.targetKeyId = keyIdOf(2);
+        accessKey.sealedSecret.fill(0);
+
+        assert.deepEqual(await persistence.findKey(home, keyId), keyRecord(home, keyId));
+        assert.deepEqual(bytes((await persistence.findBackingKey(keyId, 1))?.handle), backingKeyRecord(keyId).handle);
+        assert.deepEqual(await persistence.findAlias(home, 'alias/app'), aliasRecord(home, 'alias/app', keyId));
+        assert.deepEqual(
+          bytes((await persistence.findAccessKey('AKIAEXAMPLE000000001'))?.sealedSecret),
+          Buffer.alloc(8, 7),
+        );
+      }));
+
+    test('listKeys pages by key id within the scope', () =>
+      withStore(async (persistence) => {
+        const ids = [5, 2, 7, 1, 4, 6, 3].map(keyIdOf);
+        for (const keyId of ids) await insertPlainKey(persistence, home, keyId);
+        await insertPlainKey(persistence, otherAccount, keyIdOf(10));
+        await insertPlainKey(persistence, otherRegion, keyIdOf(0));
+
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await persistence.listKeys(home, { limit: 3, after });
+          if (page.length === 0) break;
+          pages.push(page.map((key) => key.keyId));
+          after = page.at(-1)?.keyId;
+        }
+        assert.deepEqual(pages, [
+          [keyIdOf(1), keyIdOf(2), keyIdOf(3)],
+          [keyIdOf(4), keyIdOf(5), keyIdOf(6)],
+          [keyIdOf(7)],
+        ]);
+        assert.deepEqual(
+          (await persistence.listKeys(home, { limit: 2, after: keyIdOf(3) })).map((key) => key.keyId),
+          [keyIdOf(4), keyIdOf(5)],
+        );
+        assert.deepEqual(await persistence.listKeys(home, { limit: 0 }), []);
+        assert.deepEqual(
+          (await persistence.listKeys(otherRegion, { limit: 10 })).map((key) => key.keyId),
+          [keyIdOf(0)],
+        );
+      }));
+
+    test('a negative page limit is refused rather than read as "no limit"', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await assert.rejects(persistence.listKeys(home, { limit: -1 }));
+      }));
+
+    test('updateKey replaces the row with what change returns', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const updated = await persistence.updateKey(home, keyId, (current) => ({
+          ...current,
+          state: 'PendingDeletion',
+          deletionDate: 1_700_604_800_000,
+          pendingWindowInDays: 7,
+          description: 'going away',
+        }));
+        const expected = keyRecord(home, keyId, {
+          state: 'PendingDeletion',
+          deletionDate: 1_700_604_800_000,
+          pendingWindowInDays: 7,
+          description: 'going away',
+        });
+        assert.deepEqual(updated, expected);
+        assert.deepEqual(await persistence.findKey(home, keyId), expected);
+      }));
+
+    test('updateKey returns undefined without calling change for a key missing from the scope', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        let calls = 0;
+        const change = (current: KeyRecord): KeyRecord => {
+          calls += 1;
+          return { ...current, description: 'changed' };
+        };
+        assert.equal(await persistence.updateKey(home, keyIdOf(2), change), undefined);
+        assert.equal(await persistence.updateKey(otherAccount, keyIdOf(1), change), undefined);
+        assert.equal(await persistence.updateKey(otherRegion, keyIdOf(1), change), undefined);
+        assert.equal(calls, 0);
+        assert.equal((await persistence.findKey(home, keyIdOf(1)))?.description, 'a test key');
+      }));
+
+    test('updateKey propagates what change throws and leaves the row unchanged', () =>
+      withStore(async (persistence) => {
+        const key = keyRecord(home, keyIdOf(1));
+        await insertPlainKey(persistence, home, key.keyId);
+        const refusal = new Error('the key is not in a state that allows this');
+        await assert.rejects(
+          persistence.updateKey(home, key.keyId, () => {
+            throw refusal;
+          }),
+          (error) => error === refusal,
+        );
+        assert.deepEqual(await persistence.findKey(home, key.keyId), key);
+      }));
+
+    test('updateKey refuses a change that moves the key to another id, account or Region', () =>
+      withStore(async (persistence) => {
+        const key = keyRecord(home, keyIdOf(1));
+        await insertPlainKey(persistence, home, key.keyId);
+        for (const moved of [
+          { keyId: keyIdOf(2) },
+          { accountId: otherAccount.accountId },
+          { region: otherRegion.region },
+        ]) {
+          await assert.rejects(persistence.updateKey(home, key.keyId, (current) => ({ ...current, ...moved })));
+        }
+        assert.deepEqual(await persistence.findKey(home, key.keyId), key);
+        assert.equal(await persistence.findKey(home, keyIdOf(2)), undefined);
+      }));
+
+    test('50 concurrent updateKey calls each apply exactly once', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId, { description: '0' });
+        const increment = (current: KeyRecord): KeyRecord => ({
+          ...current,
+          description: String(Number(current.description) + 1),
+        });
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => persistence.updateKey(home, keyId, increment)),
+        );
+        assert.deepEqual(
+          results.map((result) => Number(result?.description)).sort((a, b) => a - b),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+        assert.equal((await persistence.findKey(home, keyId))?.description, '50');
+      }));
+
+    test('findBackingKey finds a version of a key and nothing else', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const found = await persistence.findBackingKey(keyId, 1);
+        assert.ok(found);
+        assert.deepEqual({ ...found, handle: bytes(found.handle) }, backingKeyRecord(keyId));
+        assert.equal(await persistence.findBackingKey(keyId, 2), undefined);
+        assert.equal(await persistence.findBackingKey(keyIdOf(2), 1), undefined);
+      }));
+
+    test('insertAlias stores an alias once per scope and returns false when the name is taken', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, home, keyIdOf(2));
+        await insertPlainKey(persistence, otherRegion, keyIdOf(3));
+        const alias = aliasRecord(home, 'alias/app', keyIdOf(1));
+
+        assert.equal(await persistence.insertAlias(alias), true);
+        assert.equal(await persistence.insertAlias(aliasRecord(home, 'alias/app', keyIdOf(2))), false);
+        assert.deepEqual(await persistence.findAlias(home, 'alias/app'), alias);
+        assert.equal(await persistence.insertAlias(aliasRecord(otherRegion, 'alias/app', keyIdOf(3))), true);
+        assert.equal((await persistence.findAlias(otherRegion, 'alias/app'))?.targetKeyId, keyIdOf(3));
+        assert.equal(await persistence.findAlias(otherAccount, 'alias/app'), undefined);
+        assert.equal(await persistence.findAlias(home, 'alias/other'), undefined);
+      }));
+
+    test('an alias can only point to a key of its own scope', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, otherAccount, keyIdOf(2));
+        await assert.rejects(persistence.insertAlias(aliasRecord(home, 'alias/foreign', keyIdOf(2))));
+        await assert.rejects(persistence.insertAlias(aliasRecord(home, 'alias/missing', keyIdOf(9))));
+        assert.equal(await persistence.findAlias(home, 'alias/foreign'), undefined);
+
+        await persistence.insertAlias(aliasRecord(home, 'alias/app', keyIdOf(1)));
+        await assert.rejects(persistence.updateAlias(home, 'alias/app', keyIdOf(2), 1_700_000_001_000));
+        assert.equal((await persistence.findAlias(home, 'alias/app'))?.targetKeyId, keyIdOf(1));
+      }));
+
+    test('updateAlias retargets an existing alias and returns false for a missing one', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, home, keyIdOf(2));
+        await persistence.insertAlias(aliasRecord(home, 'alias/app', keyIdOf(1)));
+
+        assert.equal(await persistence.updateAlias(home, 'alias/app', keyIdOf(2), 1_700_000_009_000), true);
+        assert.deepEqual(await persistence.findAlias(home, 'alias/app'), {
+          ...aliasRecord(home, 'alias/app', keyIdOf(2)),
+          updatedAt: 1_700_000_009_000,
+        });
+        assert.equal(await persistence.updateAlias(home, 'alias/none', keyIdOf(2), 1_700_000_009_000), false);
+        assert.equal(await persistence.findAlias(home, 'alias/none'), undefined);
+      }));
+
+    test('deleteAlias removes the alias of its scope only', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await persistence.insertAlias(aliasRecord(home, 'alias/app', keyIdOf(1)));
+
+        assert.equal(await persistence.deleteAlias(otherRegion, 'alias/app'), false);
+        assert.equal(await persistence.deleteAlias(home, 'alias/app'), true);
+        assert.equal(await persistence.findAlias(home, 'alias/app'), undefined);
+        assert.equal(await persistence.deleteAlias(home, 'alias/app'), false);
+        assert.deepEqual(await persistence.findKey(home, keyIdOf(1)), keyRecord(home, keyIdOf(1)));
+      }));
+
+    test('listAliases pages by alias name, in the scope and optionally for one key', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, home, keyIdOf(2));
+        await insertPlainKey(persistence, otherAccount, keyIdOf(3));
+        for (const [name, target] of [
+          ['alias/e', 1],
+          ['alias/b', 2],
+          ['alias/d', 1],
+          ['alias/a', 1],
+          ['alias/c', 2],
+        ] as const) {
+          await persistence.insertAlias(aliasRecord(home, name, keyIdOf(target)));
+        }
+        await persistence.insertAlias(aliasRecord(otherAccount, 'alias/a0', keyIdOf(3)));
+
+        const names = async (page: { limit: number; after?: string }, keyId?: string) =>
+          (await persistence.listAliases(home, page, keyId)).map((alias) => alias.aliasName);
+        assert.deepEqual(await names({ limit: 2 }), ['alias/a', 'alias/b']);
+        assert.deepEqual(await names({ limit: 2, after: 'alias/b' }), ['alias/c', 'alias/d']);
+        assert.deepEqual(await names({ limit: 2, after: 'alias/d' }), ['alias/e']);
+        assert.deepEqual(await names({ limit: 2, after: 'alias/e' }), []);
+        assert.deepEqual(await names({ limit: 10 }, keyIdOf(1)), ['alias/a', 'alias/d', 'alias/e']);
+        assert.deepEqual(await names({ limit: 1, after: 'alias/a' }, keyIdOf(1)), ['alias/d']);
+        assert.deepEqual(await names({ limit: 10 }, keyIdOf(3)), []);
+        assert.deepEqual(
+          (await persistence.listAliases(home, { limit: 1 }))[0],
+          aliasRecord(home, 'alias/a', keyIdOf(1)),
+        );
+      }));
+
+    test('putTags adds and overwrites, removeTags removes and ignores absent tag keys', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), [tag('team', 'blue')]);
+        await persistence.putTags(home, keyId, [tag('team', 'red'), tag('env', 'prod'), tag('cost', '42')]);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [
+          tag('cost', '42'),
+          tag('env', 'prod'),
+          tag('team', 'red'),
+        ]);
+        await persistence.removeTags(home, keyId, ['env', 'never-set']);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [
+          tag('cost', '42'),
+          tag('team', 'red'),
+        ]);
+      }));
+
+    test('tags belong to a key of the scope: elsewhere they are neither listed nor changed', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), [tag('team', 'blue')]);
+        assert.deepEqual(await persistence.listTags(otherAccount, keyId, { limit: 10 }), []);
+        assert.deepEqual(await persistence.listTags(otherRegion, keyId, { limit: 10 }), []);
+        await assert.rejects(persistence.putTags(otherAccount, keyId, [tag('team', 'red')]));
+        await assert.rejects(persistence.removeTags(otherRegion, keyId, ['team']));
+        await assert.rejects(persistence.putTags(home, keyIdOf(2), [tag('team', 'red')]));
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'blue')]);
+      }));
+
+    test('listTags pages by tag key in code-point order', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        // U+1F511 sorts before U+FF21 in UTF-16 code units but after it in code points (and UTF-8 bytes).
+        const tagKeys = ['k3', 'k1', '\u{1F511}', 'K', 'k2', '\uFF21', 'k0'];
+        await persistence.insertKey(
+          keyRecord(home, keyId),
+          backingKeyRecord(keyId),
+          tagKeys.map((key) => tag(key, `value of ${key}`)),
+        );
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await persistence.listTags(home, keyId, { limit: 3, after });
+          if (page.length === 0) break;
+          pages.push(page.map((t) => t.TagKey));
+          after = page.at(-1)?.TagKey;
+        }
+        assert.deepEqual(pages, [['K', 'k0', 'k1'], ['k2', 'k3', '\uFF21'], ['\u{1F511}']]);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 1, after: 'k2' }), [
+          tag('k3', 'value of k3'),
+        ]);
+      }));
+
+    test('keysDueForDeletion lists pending keys due at or before now, across scopes, earliest first', () =>
+      withStore(async (persistence) => {
+        const pending = (deletionDate: number) => ({
+          state: 'PendingDeletion' as const,
+          deletionDate,
+          pendingWindowInDays: 7,
+        });
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, home, keyIdOf(2), pending(2_000));
+        await insertPlainKey(persistence, home, keyIdOf(3), pending(5_000));
+        await insertPlainKey(persistence, otherAccount, keyIdOf(4), pending(1_000));
+        await insertPlainKey(persistence, otherRegion, keyIdOf(5), pending(2_000));
+        await insertPlainKey(persistence, home, keyIdOf(6), { state: 'Disabled' });
+        // A deletion date without PendingDeletion (a cancelled deletion that kept its date) is never due.
+        await insertPlainKey(persistence, home, keyIdOf(7), { state: 'Disabled', deletionDate: 1_000 });
+
+        const due = async (now: number, limit: number) =>
+          (await persistence.keysDueForDeletion(now, limit)).map((key) => key.keyId);
+        assert.deepEqual(await due(2_000, 10), [keyIdOf(4), keyIdOf(2), keyIdOf(5)]);
+        assert.deepEqual(await due(2_000, 2), [keyIdOf(4), keyIdOf(2)]);
+        assert.deepEqual(await due(1_999, 10), [keyIdOf(4)]);
+        assert.deepEqual(await due(999, 10), []);
+        assert.deepEqual(await persistence.keysDueForDeletion(1_000, 1), [
+          keyRecord(otherAccount, keyIdOf(4), pending(1_000)),
+        ]);
+      }));
+
+    test('deleteKeyIfDue deletes only a due pending key of the scope, with its aliases, tags and backing keys', () =>
+      withStore(async (persistence) => {
+        const due = { state: 'PendingDeletion' as const, deletionDate: 2_000, pendingWindowInDays: 7 };
+        const doomed = keyIdOf(1);
+        const survivor = keyIdOf(2);
+        await persistence.insertKey(keyRecord(home, doomed, due), backingKeyRecord(doomed), [tag('team', 'blue')]);
+        await persistence.insertKey(keyRecord(home, survivor), backingKeyRecord(survivor), [tag('team', 'red')]);
+        await persistence.insertAlias(aliasRecord(home, 'alias/doomed-1', doomed));
+        await persistence.insertAlias(aliasRecord(home, 'alias/doomed-2', doomed));
+        await persistence.insertAlias(aliasRecord(home, 'alias/survivor', survivor));
+
+        assert.equal(await persistence.deleteKeyIfDue(home, doomed, 1_999), false);
+        assert.equal(await persistence.deleteKeyIfDue(otherAccount, doomed, 2_000), false);
+        assert.equal(await persistence.deleteKeyIfDue(otherRegion, doomed, 2_000), false);
+        assert.equal(await persistence.deleteKeyIfDue(home, survivor, 9_999), false);
+        const cancelled = keyIdOf(3);
+        await insertPlainKey(persistence, home, cancelled, { state: 'Enabled', deletionDate: 1_000 });
+        assert.equal(await persistence.deleteKeyIfDue(home, cancelled, 9_999), false);
+        assert.ok(await persistence.findKey(home, cancelled));
+        assert.ok(await persistence.findKey(home, doomed));
+
+        assert.equal(await persistence.deleteKeyIfDue(home, doomed, 2_000), true);
+        assert.equal(await persistence.findKey(home, doomed), undefined);
+        assert.equal(await persistence.findBackingKey(doomed, 1), undefined);
+        assert.equal(await persistence.findAlias(home, 'alias/doomed-1'), undefined);
+        assert.equal(await persistence.findAlias(home, 'alias/doomed-2'), undefined);
+        assert.deepEqual(await persistence.listTags(home, doomed, { limit: 10 }), []);
+        assert.equal(await persistence.deleteKeyIfDue(home, doomed, 2_000), false);
+
+        assert.deepEqual(await persistence.findKey(home, survivor), keyRecord(home, survivor));
+        assert.equal((await persistence.findAlias(home, 'alias/survivor'))?.targetKeyId, survivor);
+        assert.deepEqual(await persistence.listTags(home, survivor, { limit: 10 }), [tag('team', 'red')]);
+        assert.ok(await persistence.findBackingKey(survivor, 1));
+      }));
+
+    test('deleteKeyIfDue leaves nothing behind that a new key with the same id would inherit', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const due = { state: 'PendingDeletion' as const, deletionDate: 2_000, pendingWindowInDays: 7 };
+        await persistence.insertKey(keyRecord(home, keyId, due), backingKeyRecord(keyId), [tag('team', 'blue')]);
+        assert.equal(await persistence.deleteKeyIfDue(home, keyId, 2_000), true);
+
+        await insertPlainKey(persistence, home, keyId);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), []);
+        assert.deepEqual(await persistence.listAliases(home, { limit: 10 }, keyId), []);
+      }));
+  });
+}

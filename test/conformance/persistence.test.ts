@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
+import type { KeyRecord } from '../../src/persistence/port.js';
+import { openDatabase } from '../../src/persistence/sqlite/database.js';
+import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
+import { persistenceConformance } from './persistence-suite.js';
+
+/** A fresh directory per store, removed by its cleanup; the database sits one level down so its parent must be made. */
+async function temporaryDatabaseFile(): Promise<{ file: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'trent-persistence-'));
+  return { file: join(dir, 'nested', 'trent.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+persistenceConformance('memory', async () => ({ persistence: createMemoryPersistence(), cleanup: async () => {} }));
+
+persistenceConformance('sqlite', async () => {
+  const { file, cleanup } = await temporaryDatabaseFile();
+  return { persistence: openSqlitePersistence(file), cleanup };
+});
+
+describe('sqlite persistence on disk', () => {
+  let file: string;
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    ({ file, cleanup } = await temporaryDatabaseFile());
+  });
+  after(() => cleanup());
+
+  test('data survives close and reopen', async () => {
+    const key: KeyRecord = {
+      accountId: '111122223333',
+      region: 'us-east-1',
+      keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+      createdAt: 1_700_000_000_000,
+      description: 'durable',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      keySpec: 'SYMMETRIC_DEFAULT',
+      origin: 'AWS_KMS',
+      multiRegion: false,
+      policy: '{}',
+      state: 'Enabled',
+      deletionDate: null,
+      pendingWindowInDays: null,
+      keyStore: 'software',
+      currentBackingVersion: 1,
+    };
+    const handle = Buffer.from('wrapped backing key');
+    const first = openSqlitePersistence(file);
+    await first.migrate();
+    await first.putSettingIfAbsent('root-key-check', 'abc');
+    await first.insertKey(key, { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle }, []);
+    await first.close();
+
+    const second = openSqlitePersistence(file);
+    try {
+      await second.migrate();
+      assert.equal(await second.getSetting('root-key-check'), 'abc');
+      assert.deepEqual(await second.findKey(key, key.keyId), key);
+      assert.deepEqual(Buffer.from((await second.findBackingKey(key.keyId, 1))?.handle ?? []), handle);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('migrations are recorded once however often migrate runs', async () => {
+    const persistence = openSqlitePersistence(file);
+    await persistence.migrate();
+    await persistence.migrate();
+    await persistence.close();
+    const db = openDatabase(file);
+    try {
+      assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('ping fails before the schema is migrated', async () => {
+    const fresh = await temporaryDatabaseFile();
+    const persistence = openSqlitePersistence(fresh.file);
+    try {
+      await assert.rejects(persistence.ping());
+      await persistence.migrate();
+      await persistence.ping();
+    } finally {
+      await persistence.close();
+      await fresh.cleanup();
+    }
+  });
+
+  test('the database is opened in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
+    const db = openDatabase(file);
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.pragma('synchronous', { simple: true }), 2);
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+      assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('the tables refuse values outside the port types', async () => {
+    const db = openDatabase(file);
+    try {
+      const insert = db.prepare(
+        `INSERT INTO keys (key_id, account_id, region, created_at, description, key_usage, key_spec, origin,
+          multi_region, policy, state, key_store, current_backing_version)
+         VALUES ('k', 'a', 'r', ?, '', 'u', 's', 'o', 0, '{}', ?, 'software', 1)`,
+      );
+      assert.throws(() => insert.run(1, 'Deleted'), /CHECK constraint failed/);
+      assert.throws(() => insert.run(1.5, 'Enabled'), /cannot store REAL value in INTEGER column/);
+    } finally {
+      db.close();
+    }
+  });
+});

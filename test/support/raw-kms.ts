@@ -1,0 +1,105 @@
+import { createHash, createHmac } from 'node:crypto';
+import { request } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { TEST_CREDENTIALS, TEST_REGION } from './trent.js';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json(): Record<string, unknown>;
+}
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytesOf(data: SourceData): Uint8Array | string {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+}
+
+export interface RawRequest {
+  target?: string | undefined;
+  body: string | Buffer;
+  contentType?: string | undefined;
+  headers?: Record<string, string>;
+  region?: string;
+  service?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  signingDate?: Date;
+  unsigned?: boolean;
+  method?: string;
+  path?: string;
+}
+
+/** The request's headers, signed with @smithy/signature-v4 (what the SDK uses) unless `unsigned`. */
+export async function signedHeaders(baseUrl: string, raw: RawRequest): Promise<Record<string, string>> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string> = {
+    host: url.host,
+    'content-type': raw.contentType ?? 'application/x-amz-json-1.1',
+    ...(raw.target === undefined ? {} : { 'x-amz-target': raw.target }),
+    ...raw.headers,
+  };
+  if (raw.unsigned) return headers;
+  const signer = new SignatureV4({
+    service: raw.service ?? 'kms',
+    region: raw.region ?? TEST_REGION,
+    credentials: raw.credentials ?? TEST_CREDENTIALS,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: raw.method ?? 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: raw.path ?? '/',
+      headers,
+      body: raw.body,
+    },
+    raw.signingDate ? { signingDate: raw.signingDate } : {},
+  );
+  return signed.headers as Record<string, string>;
+}
+
+/** Sends an exactly controlled request to Trent. */
+export async function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  const body = typeof raw.body === 'string' ? Buffer.from(raw.body) : raw.body;
+  const headers = await signedHeaders(baseUrl, raw);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      { host: url.hostname, port: url.port, method: raw.method ?? 'POST', path: raw.path ?? '/', headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: text,
+            json: () => JSON.parse(text) as Record<string, unknown>,
+          });
+        });
+      },
+    );
+    outgoing.setTimeout(10_000, () => outgoing.destroy(new Error('request timed out')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
