@@ -32,6 +32,8 @@ interface ServerOptions {
 }
 
 async function runServer(options: ServerOptions): Promise<void> {
+  // Everything the server writes (database, WAL, root key, credentials) is for its own user only.
+  process.umask(0o077);
   const trent = await startTrent({
     host: options.host,
     port: options.port,
@@ -60,9 +62,7 @@ const program = new Command('trent').description('Trent: a self-hosted key manag
 program
   .command('server')
   .description('start the Trent server')
-  .addOption(
-    new Command().createOption('--host <host>', 'address to listen on').env('TRENT_HOST').default('127.0.0.1'),
-  )
+  .addOption(new Command().createOption('--host <host>', 'address to listen on').env('TRENT_HOST').default('127.0.0.1'))
   .addOption(
     new Command()
       .createOption('--port <port>', 'port to listen on')

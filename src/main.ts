@@ -173,7 +173,14 @@ export async function startTrent(config: TrentConfig, overrides: TrentOverrides 
 
 async function listen(
   config: TrentConfig,
-  deps: { persistence: Persistence; keyStore: KeyStore; random: Random; clock: Clock; logger: Logger; accountId: string },
+  deps: {
+    persistence: Persistence;
+    keyStore: KeyStore;
+    random: Random;
+    clock: Clock;
+    logger: Logger;
+    accountId: string;
+  },
 ): Promise<RunningTrent> {
   const { persistence, keyStore, clock, logger } = deps;
   const keys = new Keys({ persistence, keyStore, clock, random: deps.random });

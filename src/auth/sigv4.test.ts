@@ -111,7 +111,9 @@ function suiteVerifier(context: SuiteContext, now = Date.parse(context.timestamp
 /** True when a path still holds `.`, `..` or empty segments that a normalizing signer would have removed. */
 function hasRemovableSegments(canonicalPath: string): boolean {
   const segments = canonicalPath.split('/').slice(1);
-  return segments.some((segment, i) => segment === '.' || segment === '..' || (segment === '' && i < segments.length - 1));
+  return segments.some(
+    (segment, i) => segment === '.' || segment === '..' || (segment === '' && i < segments.length - 1),
+  );
 }
 
 /**
@@ -143,7 +145,9 @@ describe('AWS SigV4 test suite', { skip: Object.keys(suiteCases).length === 0 &&
             const signed = parseSignedRequest(req);
             const asSigned = canonicalRequest({
               ...signed,
-              query: signed.query.filter(([param]) => !(context.omit_session_token && param === 'X-Amz-Security-Token')),
+              query: signed.query.filter(
+                ([param]) => !(context.omit_session_token && param === 'X-Amz-Security-Token'),
+              ),
               normalizePath: context.normalize,
               payloadHash: sha256Hex(req.body),
             });
@@ -161,7 +165,10 @@ describe('AWS SigV4 test suite', { skip: Object.keys(suiteCases).length === 0 &&
           const signed = parseSignedRequest(req);
           const canonical = canonicalRequest({ ...signed, payloadHash: sha256Hex(req.body) });
           assert.equal(canonical, expectedCanonical);
-          assert.equal(stringToSign(signed.requestTime, signed.credential.scope, canonical), vector[`${mode}-string-to-sign`]);
+          assert.equal(
+            stringToSign(signed.requestTime, signed.credential.scope, canonical),
+            vector[`${mode}-string-to-sign`],
+          );
           assert.equal(signed.signature, vector[`${mode}-signature`]);
 
           const { token } = context.credentials;
@@ -290,7 +297,12 @@ function signForTest(options: TestSigning = {}): ReceivedRequest {
 
   const rawHeaders = Object.entries(headers).flat();
   if (options.presignSeconds !== undefined) {
-    return { method: 'POST', rawPath: `/?${queryString}&X-Amz-Signature=${signature}`, rawHeaders, body: Buffer.from(body) };
+    return {
+      method: 'POST',
+      rawPath: `/?${queryString}&X-Amz-Signature=${signature}`,
+      rawHeaders,
+      body: Buffer.from(body),
+    };
   }
   rawHeaders.push(
     'Authorization',
@@ -406,7 +418,12 @@ describe('SigV4 verifier', () => {
 
   it('refuses a request without Authorization header or presign parameters', async () => {
     await rejectsWith(
-      testVerifier().verify({ method: 'POST', rawPath: '/?Action=ListKeys', rawHeaders: ['Host', 'kms'], body: Buffer.alloc(0) }),
+      testVerifier().verify({
+        method: 'POST',
+        rawPath: '/?Action=ListKeys',
+        rawHeaders: ['Host', 'kms'],
+        body: Buffer.alloc(0),
+      }),
       'MissingAuthenticationTokenException',
       'Missing Authentication Token',
     );
@@ -442,7 +459,11 @@ describe('SigV4 verifier', () => {
           '/us-east-1/aws4_request',
           `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${accessKeyId}/20240102/us-east-1/aws4_request'`,
         ],
-        ['/kms/aws4_request', '/kms/aws5_request', "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. "],
+        [
+          '/kms/aws4_request',
+          '/kms/aws5_request',
+          "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ",
+        ],
         ['/us-east-1/', '/US_EAST_1/', 'Credential should be scoped to a valid region. '],
         ['/us-east-1/', '//', 'Credential should be scoped to a valid region. '],
       ];
@@ -453,8 +474,14 @@ describe('SigV4 verifier', () => {
     });
 
     it('refuses another algorithm', async () => {
-      const req = withHeader(signForTest(), 'authorization', (value) => value.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512'));
-      await rejectsWith(testVerifier().verify(req), 'IncompleteSignatureException', "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'.");
+      const req = withHeader(signForTest(), 'authorization', (value) =>
+        value.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA512'),
+      );
+      await rejectsWith(
+        testVerifier().verify(req),
+        'IncompleteSignatureException',
+        "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'.",
+      );
     });
 
     it('refuses an x-amz-date that is not ISO 8601 basic format', async () => {
@@ -484,7 +511,11 @@ describe('SigV4 verifier', () => {
     it('refuses more than one Authorization header', async () => {
       const req = signForTest();
       const twice = { ...req, rawHeaders: [...req.rawHeaders, ...req.rawHeaders.slice(-2)] };
-      await rejectsWith(testVerifier().verify(twice), 'IncompleteSignatureException', 'Only one Authorization header is allowed.');
+      await rejectsWith(
+        testVerifier().verify(twice),
+        'IncompleteSignatureException',
+        'Only one Authorization header is allowed.',
+      );
     });
   });
 
@@ -501,7 +532,12 @@ describe('SigV4 verifier', () => {
     it('refuses a signature of the wrong length, with trailing junk, or not hex', async () => {
       const req = signForTest();
       const signature = parseSignedRequest(req).signature;
-      for (const forged of [signature.slice(0, 62), `${signature}00`, `${signature}zz`, `${signature.slice(0, 62)}zz`]) {
+      for (const forged of [
+        signature.slice(0, 62),
+        `${signature}00`,
+        `${signature}zz`,
+        `${signature.slice(0, 62)}zz`,
+      ]) {
         const changed = withHeader(req, 'authorization', (value) => value.replace(signature, forged));
         await rejectsWith(testVerifier().verify(changed), 'InvalidSignatureException', mismatch);
       }
@@ -509,7 +545,10 @@ describe('SigV4 verifier', () => {
 
     it('refuses a request that lacks a header it claims to have signed', async () => {
       const req = signForTest();
-      const withoutTarget = { ...req, rawHeaders: req.rawHeaders.filter((_, i, all) => all[i - (i % 2)] !== 'x-amz-target') };
+      const withoutTarget = {
+        ...req,
+        rawHeaders: req.rawHeaders.filter((_, i, all) => all[i - (i % 2)] !== 'x-amz-target'),
+      };
       await rejectsWith(testVerifier().verify(withoutTarget), 'InvalidSignatureException', mismatch);
     });
   });
@@ -537,8 +576,16 @@ describe('SigV4 verifier', () => {
   describe('presigned query', () => {
     it('accepts a presigned request within its validity', async () => {
       const token = 'session/token+value==';
-      const verified = await testVerifier(signedAt + 300_000).verify(signForTest({ presignSeconds: 300, sessionToken: token }));
-      assert.deepEqual(verified, { accessKeyId, region: 'us-east-1', service: 'kms', date: '20240102', securityToken: token });
+      const verified = await testVerifier(signedAt + 300_000).verify(
+        signForTest({ presignSeconds: 300, sessionToken: token }),
+      );
+      assert.deepEqual(verified, {
+        accessKeyId,
+        region: 'us-east-1',
+        service: 'kms',
+        date: '20240102',
+        securityToken: token,
+      });
     });
 
     it('refuses an expired presigned request', async () => {
@@ -559,7 +606,12 @@ describe('SigV4 verifier', () => {
 
     it('names every missing presign parameter', async () => {
       await rejectsWith(
-        testVerifier().verify({ method: 'GET', rawPath: '/?X-Amz-Algorithm=AWS4-HMAC-SHA256', rawHeaders: ['Host', 'kms'], body: Buffer.alloc(0) }),
+        testVerifier().verify({
+          method: 'GET',
+          rawPath: '/?X-Amz-Algorithm=AWS4-HMAC-SHA256',
+          rawHeaders: ['Host', 'kms'],
+          body: Buffer.alloc(0),
+        }),
         'IncompleteSignatureException',
         "AWS query-string parameters must include 'X-Amz-Credential'. AWS query-string parameters must include " +
           "'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-SignedHeaders'. AWS query-string " +
@@ -570,7 +622,10 @@ describe('SigV4 verifier', () => {
 
     it('refuses an X-Amz-Expires outside 1 second to 7 days', async () => {
       for (const seconds of [0, 604_801]) {
-        await rejectsWith(testVerifier().verify(signForTest({ presignSeconds: seconds })), 'IncompleteSignatureException');
+        await rejectsWith(
+          testVerifier().verify(signForTest({ presignSeconds: seconds })),
+          'IncompleteSignatureException',
+        );
       }
     });
   });

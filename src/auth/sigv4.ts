@@ -200,8 +200,9 @@ export function parseAuthorization(header: string): AuthorizationParts {
 
 function headerClaim(headers: HeaderIndex, query: readonly QueryParam[]): Claim {
   const authorizations = headers.get('authorization')!;
-  if (authorizations.length !== 1)
+  if (authorizations.length !== 1) {
     throw kmsError('IncompleteSignatureException', 'Only one Authorization header is allowed.');
+  }
   const header = authorizations[0]!;
   const parts = parseAuthorization(header);
   const amzDate = headers.get('x-amz-date');
@@ -214,8 +215,9 @@ function headerClaim(headers: HeaderIndex, query: readonly QueryParam[]): Claim 
   if (amzDate === undefined && httpDate === undefined) {
     missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
-  if (missing.length > 0)
+  if (missing.length > 0) {
     throw kmsError('IncompleteSignatureException', `${missing.join(' ')} Authorization=${header}`);
+  }
   checkAlgorithm(parts.algorithm);
 
   const time = amzDate === undefined ? httpDateTime(httpDate!.join(',')) : amzDateTime(amzDate.join(','));
@@ -265,7 +267,7 @@ function queryClaim(query: readonly QueryParam[]): Claim {
     ...amzDateTime(found.get('X-Amz-Date')!),
     expiresSeconds: parseExpires(found.get('X-Amz-Expires')!),
     securityToken: found.get('X-Amz-Security-Token'),
-    query: query.filter(([name]) => name !== 'X-Amz-Nothing'),
+    query: query.filter(([name]) => name !== 'X-Amz-Signature'),
     mustSign: [{ name: 'host', display: 'Host' }],
   };
 }
@@ -290,8 +292,9 @@ export function parseCredential(credential: string): CredentialScope {
       `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `,
     );
   }
-  if (!isRegionName(region))
+  if (!isRegionName(region)) {
     throw kmsError('IncompleteSignatureException', 'Credential should be scoped to a valid region. ');
+  }
   return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/${terminator}` };
 }
 

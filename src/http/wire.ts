@@ -5,7 +5,8 @@ export const AMZ_JSON = 'application/x-amz-json-1.1';
 
 /** awsJson1_1 sends blobs as base64 strings; everything else is plain JSON. */
 export function toWireJson(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (Array.isArray(value)) return value.map(toWireJson);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -29,7 +30,8 @@ export function sendJson(response: ServerResponse, status: number, requestId: st
 
 /** `{"__type": ..., "message": ...}` with the catalogue's status; no message where AWS sends none. */
 export function sendError(response: ServerResponse, requestId: string, error: KmsError): void {
-  const body = error.clientMessage === undefined ? { __type: error.type } : { __type: error.type, message: error.clientMessage };
+  const body =
+    error.clientMessage === undefined ? { __type: error.type } : { __type: error.type, message: error.clientMessage };
   sendJson(response, error.status, requestId, body);
 }
 

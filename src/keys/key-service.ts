@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { kmsError, messages } from '../errors/catalogue.js';
-import { KeyStoreAuthenticationFailed, type KeyStore } from '../keystores/port.js';
+import { type KeyStore, KeyStoreAuthenticationFailed } from '../keystores/port.js';
 import type { KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
 import type { Clock } from '../shared/clock.js';
-import type { Random } from '../shared/random.js';
 import { PreconditionFailed } from '../shared/needs.js';
+import type { Random } from '../shared/random.js';
 import { type KeyReference, keyArn, parseKeyReference } from './arn.js';
 import { blobAad, type ParsedBlob, parseBlob, serializeBlob } from './ciphertext-blob.js';
 import { requireUsable } from './key-state.js';
@@ -51,7 +51,8 @@ export class Keys {
     const reference = parseKeyReference(keyIdParameter);
     const key = await this.find(scope, reference, naming);
     if (key) return key;
-    if (reference.kind === 'keyId') throw kmsError('NotFoundException', messages.keyNotFound(keyArn(scope, reference.keyId)));
+    if (reference.kind === 'keyId')
+      throw kmsError('NotFoundException', messages.keyNotFound(keyArn(scope, reference.keyId)));
     if (reference.kind === 'keyArn') throw kmsError('NotFoundException', messages.keyNotFound(keyIdParameter));
     throw kmsError('NotFoundException', messages.invalidKeyId(keyIdParameter));
   }

@@ -8,7 +8,8 @@ export const MAX_TAGS_PER_KEY = 50;
 export function checkNewTags(tags: readonly Tag[]): void {
   const seen = new Set<string>();
   for (const { TagKey } of tags) {
-    if (TagKey.toLowerCase().startsWith('aws:')) throw kmsError('TagException', 'Tags beginning with aws: are reserved');
+    if (TagKey.toLowerCase().startsWith('aws:'))
+      throw kmsError('TagException', 'Tags beginning with aws: are reserved');
     if (seen.has(TagKey)) throw kmsError('TagException', `Duplicate tag keys: ${TagKey}`);
     seen.add(TagKey);
   }

@@ -2,7 +2,7 @@ import { kmsError, messages } from '../errors/catalogue.js';
 import { aliasArn } from '../keys/arn.js';
 import type { Keys } from '../keys/key-service.js';
 import { requireNotPendingDeletion } from '../keys/key-state.js';
-import type { AliasRecord, KeyRecord } from '../persistence/port.js';
+import type { AliasRecord, KeyRecord } from '../keys/records.js';
 import type { RequestContext } from './definition.js';
 import { arnOf } from './on-key.js';
 

@@ -1,7 +1,7 @@
 import { kmsError } from '../errors/catalogue.js';
 import { checkAliasName } from '../keys/aliases.js';
 import { aliasArn } from '../keys/arn.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { KeyRecord } from '../keys/records.js';
 import { aliasTargetKey } from './alias-target.js';
 import { defineOperation } from './definition.js';
 import { arnOf } from './on-key.js';

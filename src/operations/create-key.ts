@@ -1,7 +1,7 @@
 import { kmsError } from '../errors/catalogue.js';
 import { keyMetadata } from '../keys/key-metadata.js';
+import type { Scope, Tag } from '../keys/records.js';
 import { checkNewTags, checkTagCount } from '../keys/tags.js';
-import type { Scope, Tag } from '../persistence/port.js';
 import { accountWide, defineOperation } from './definition.js';
 
 interface CreateKeyInput {

@@ -1,6 +1,6 @@
 import { kmsError } from '../errors/catalogue.js';
 import type { EncryptionContext, Keys } from '../keys/key-service.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { KeyRecord } from '../keys/records.js';
 import { arnOf } from './on-key.js';
 
 export interface DataKeyInput {
@@ -23,7 +23,10 @@ export function dataKeyLength(input: DataKeyInput): number {
 
 export function refuseRecipient(input: { Recipient?: unknown }): void {
   if (input.Recipient !== undefined) {
-    throw kmsError('UnsupportedOperationException', 'Recipient (Nitro Enclaves attestation) is not supported by Trent.');
+    throw kmsError(
+      'UnsupportedOperationException',
+      'Recipient (Nitro Enclaves attestation) is not supported by Trent.',
+    );
   }
 }
 

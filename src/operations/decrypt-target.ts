@@ -1,7 +1,7 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import type { Keys } from '../keys/key-service.js';
 import type { ParsedBlob } from '../keys/ciphertext-blob.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { Keys } from '../keys/key-service.js';
+import type { KeyRecord } from '../keys/records.js';
 import type { RequestContext } from './definition.js';
 import { arnOf } from './on-key.js';
 

@@ -1,5 +1,8 @@
 import type { Keys } from '../keys/key-service.js';
-import type { Scope } from '../persistence/port.js';
+
+export type { Keys };
+
+import type { Scope } from '../keys/records.js';
 import type { Caller } from '../shared/caller.js';
 import type { OperationName } from './generated/kms-shapes.js';
 

@@ -9,6 +9,7 @@ interface DescribeKeyInput {
 export const describeKey = defineOperation({
   name: 'DescribeKey',
   readOnly: true,
-  resolve: (input: DescribeKeyInput, context, keys) => onKey('kms:DescribeKey', input.KeyId, 'keyOrAlias', context, keys),
+  resolve: (input: DescribeKeyInput, context, keys) =>
+    onKey('kms:DescribeKey', input.KeyId, 'keyOrAlias', context, keys),
   handle: async (_input, key) => ({ KeyMetadata: keyMetadata(key) }),
 });

@@ -1,6 +1,6 @@
 import { aliasArn } from '../keys/arn.js';
 import { epochSeconds } from '../keys/key-metadata.js';
-import type { AliasRecord } from '../persistence/port.js';
+import type { AliasRecord } from '../keys/records.js';
 import { accountWide, defineOperation } from './definition.js';
 import { page, pageFields } from './paging.js';
 

@@ -1,6 +1,6 @@
 import { keyArn } from '../keys/arn.js';
 import type { KeyNaming, Keys } from '../keys/key-service.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { KeyRecord } from '../keys/records.js';
 import type { AccessRequest, RequestContext, Resolved } from './definition.js';
 
 /** The common case: one action on the one key the KeyId parameter names. */

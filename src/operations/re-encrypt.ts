@@ -1,6 +1,6 @@
 import { keyArn } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { KeyRecord } from '../keys/records.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
 import { arnOf } from './on-key.js';

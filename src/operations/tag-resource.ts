@@ -1,6 +1,6 @@
 import { requireNotPendingDeletion } from '../keys/key-state.js';
+import type { Tag } from '../keys/records.js';
 import { checkNewTags, checkTagCount } from '../keys/tags.js';
-import type { Tag } from '../persistence/port.js';
 import { defineOperation } from './definition.js';
 import { onKey } from './on-key.js';
 

@@ -1,6 +1,6 @@
 import { kmsError, messages } from '../errors/catalogue.js';
 import { aliasArn, keyArn } from '../keys/arn.js';
-import type { KeyRecord } from '../persistence/port.js';
+import type { KeyRecord } from '../keys/records.js';
 import { aliasTargetKey, existingAlias } from './alias-target.js';
 import { defineOperation } from './definition.js';
 import { arnOf } from './on-key.js';

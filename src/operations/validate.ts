@@ -257,7 +257,7 @@ function integerRule(shape: Extract<Shape, { type: 'integer' | 'long' }>): Scala
     phrases: value.phrases,
     read(json, broken) {
       if (typeof json !== 'number') throw notConvertible(json, target);
-      const integer = Math.trunc(json) + 0;
+      const integer = Math.trunc(json) + 0; // + 0 turns -0 into 0
       if (!(integer >= lowest && integer <= highest)) throw notConvertible(json, target);
       value.check(integer, broken);
       return integer;
@@ -321,8 +321,9 @@ function structureValidator(shape: Extract<Shape, { type: 'structure' }>): Valid
   return {
     redacted: members.some((member) => member.validator.redacted),
     decode(json, path, found) {
-      if (!isJsonObject(json))
+      if (!isJsonObject(json)) {
         throw Array.isArray(json) ? serialization(START_OF_LIST) : serialization('Expected null');
+      }
       const decoded: Record<string, unknown> = {};
       for (const member of members) {
         const value = Object.hasOwn(json, member.name) ? json[member.name] : undefined;

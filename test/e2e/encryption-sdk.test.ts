@@ -42,7 +42,10 @@ describe('AWS Encryption SDK (@aws-crypto/client-node) with its KMS keyring poin
   it('refuses to decrypt a message whose body was changed', async () => {
     const kms = server.kms();
     const created = await kms.send(new CreateKeyCommand({}));
-    const keyring = new KmsKeyringNode({ generatorKeyId: created.KeyMetadata?.Arn as string, clientProvider: () => esdkKms });
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: created.KeyMetadata?.Arn as string,
+      clientProvider: () => esdkKms,
+    });
     const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
     const { result } = await encrypt(keyring, Buffer.from('hello world'));
     const changed = Buffer.from(result);

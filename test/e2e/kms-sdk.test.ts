@@ -72,13 +72,18 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     const keyId = await newKey();
     const plaintext = Buffer.from('attack at dawn');
     const context = { purpose: 'test', order: '42' };
-    const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: context }));
+    const encrypted = await kms.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: context }),
+    );
     assert.equal(encrypted.KeyId, ARN_PREFIX + keyId);
     assert.equal(encrypted.EncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
     assert.ok(encrypted.CiphertextBlob && encrypted.CiphertextBlob.length > plaintext.length);
 
     const decrypted = await kms.send(
-      new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob, EncryptionContext: { order: '42', purpose: 'test' } }),
+      new DecryptCommand({
+        CiphertextBlob: encrypted.CiphertextBlob,
+        EncryptionContext: { order: '42', purpose: 'test' },
+      }),
     );
     assert.equal(decrypted.KeyId, ARN_PREFIX + keyId);
     assert.equal(Buffer.from(decrypted.Plaintext as Uint8Array).toString(), 'attack at dawn');
@@ -97,7 +102,12 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     const { CiphertextBlob } = await kms.send(
       new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x'), EncryptionContext: { a: 'b' } }),
     );
-    const contexts: Array<Record<string, string> | undefined> = [undefined, { a: 'c' }, { a: 'b', extra: '1' }, { A: 'b' }];
+    const contexts: Array<Record<string, string> | undefined> = [
+      undefined,
+      { a: 'c' },
+      { a: 'b', extra: '1' },
+      { A: 'b' },
+    ];
     for (const EncryptionContext of contexts) {
       const error = await awsError(() => kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext })));
       assert.equal(error.name, 'InvalidCiphertextException');
@@ -317,7 +327,9 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
     assert.equal(described.KeyMetadata?.KeyState, 'Disabled');
     assert.equal(described.KeyMetadata?.Enabled, false);
-    const encryptError = await awsError(() => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })));
+    const encryptError = await awsError(() =>
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })),
+    );
     assert.equal(encryptError.name, 'DisabledException');
     assert.equal(encryptError.message, `${ARN_PREFIX}${keyId} is disabled.`);
     const decryptError = await awsError(() => kms.send(new DecryptCommand({ CiphertextBlob })));
@@ -364,7 +376,9 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     assert.equal(again.message, `${ARN_PREFIX}${keyId} is not pending deletion.`);
 
     for (const PendingWindowInDays of [6, 31]) {
-      const error = await awsError(() => kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays })));
+      const error = await awsError(() =>
+        kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays })),
+      );
       assert.equal(error.name, 'ValidationException');
     }
   });

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import pino from 'pino';
 import { startTrent } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
@@ -32,9 +38,9 @@ describe('data dir lifecycle and background jobs', () => {
     const dataDir = newDir();
     const first = await startTestTrent({ dataDir });
     const created = await first.kms().send(new CreateKeyCommand({ Description: 'survives restart' }));
-    const { CiphertextBlob } = await first.kms().send(
-      new EncryptCommand({ KeyId: created.KeyMetadata?.KeyId, Plaintext: Buffer.from('kept') }),
-    );
+    const { CiphertextBlob } = await first
+      .kms()
+      .send(new EncryptCommand({ KeyId: created.KeyMetadata?.KeyId, Plaintext: Buffer.from('kept') }));
     await first.stop();
 
     assert.equal(statSync(join(dataDir, 'root.key')).mode & 0o777, 0o600);
@@ -57,7 +63,9 @@ describe('data dir lifecycle and background jobs', () => {
     await kms.send(new EncryptCommand({ KeyId: KeyMetadata?.KeyId, Plaintext: Buffer.from('x') }));
     await server.stop();
     const database = Buffer.concat(
-      ['trent.db', 'trent.db-wal'].filter((file) => existsSync(join(dataDir, file))).map((file) => readFileSync(join(dataDir, file))),
+      ['trent.db', 'trent.db-wal']
+        .filter((file) => existsSync(join(dataDir, file)))
+        .map((file) => readFileSync(join(dataDir, file))),
     );
     assert.equal(database.indexOf(TEST_CREDENTIALS.secretAccessKey), -1);
     const rootKey = readFileSync(join(dataDir, 'root.key'));

@@ -44,7 +44,8 @@ describe('awsJson1_1 wire protocol', () => {
     assert.match(String(response.headers['x-amzn-requestid']), /^[0-9a-f-]{36}$/);
     assert.deepEqual(response.json(), {
       __type: 'ValidationException',
-      message: "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+      message:
+        "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
     });
   });
 
@@ -110,7 +111,10 @@ describe('awsJson1_1 wire protocol', () => {
     const payloadHash = createHash('sha256').update('{}').digest('hex');
     const variants: Array<Record<string, string>> = [{}, { 'x-amz-content-sha256': payloadHash }];
     for (const extra of variants) {
-      const response = await call('TrentService.ListKeys', '{"Limit": 1}', { unsigned: true, headers: { ...headers, ...extra } });
+      const response = await call('TrentService.ListKeys', '{"Limit": 1}', {
+        unsigned: true,
+        headers: { ...headers, ...extra },
+      });
       assert.equal(response.status, 400);
       assert.equal(response.json()['__type'], 'InvalidSignatureException');
     }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import pino from 'pino';
-import type { Clock } from '../../src/shared/clock.js';
 import { type RunningTrent, startTrent } from '../../src/main.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 export const TEST_ACCOUNT = '111122223333';
 export const TEST_REGION = 'us-east-1';
@@ -60,7 +60,9 @@ export async function startTestTrent(options: { clock?: Clock; dataDir?: string 
 }
 
 /** Runs `call` and returns the AWS error it fails with; fails the test if it succeeds. */
-export async function awsError(call: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+export async function awsError(
+  call: () => Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await call();
   } catch (error) {

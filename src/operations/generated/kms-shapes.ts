@@ -450,4 +450,3 @@ export const shapes: Readonly<Record<ShapeName, Shape>> = {
   XksProxyUriPathType: { type: "string", min: 10, max: 128, pattern: "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$" },
   XksProxyVpcEndpointServiceNameType: { type: "string", min: 20, max: 64, pattern: "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$" },
 };
-// x
