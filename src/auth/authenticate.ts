@@ -1,4 +1,3 @@
-import { kmsError } from '../errors/catalogue.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
 import type { Caller } from '../shared/caller.js';
@@ -26,32 +25,26 @@ export function accessKeySecretContext(accessKeyId: string): string {
  * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
  * The key is read on every request so that a deactivated or deleted key stops working at once.
  */
-export function createAuthenticator(
-  deps: AuthenticatorDependencies,
-): (request: ReceivedRequest) => Promise<Authenticated> {
-  const verifier = createSigV4Verifier({
+export function createAuthenticator(deps: AuthenticatorDependencies): (request: ReceivedRequest) => Promise<Authenticated> {
+  const verifier = createSigV4Verifier<Caller>({
     clock: deps.clock,
     expectedService: 'kms',
     async lookupSecret(accessKeyId) {
       const record = await deps.persistence.findAccessKey(accessKeyId);
-      if (!record || record.status !== 'Active') return undefined;
+      if (record?.status !== 'Active') return undefined;
       const secret = await deps.keyStore.openSecret(accessKeySecretContext(accessKeyId), record.sealedSecret);
-      return { accessKeyId, secretAccessKey: secret };
+      const principal: Caller = {
+        accountId: record.accountId,
+        arn: record.principalArn,
+        type: record.principalType,
+        principalId: record.principalId,
+        accessKeyId: record.accessKeyId,
+      };
+      return { accessKeyId, secretAccessKey: secret, principal };
     },
   });
   return async (request) => {
     const verified = await verifier.verify(request);
-    const record = await deps.persistence.findAccessKey(verified.accessKeyId);
-    if (!record || record.status !== 'Active') {
-      throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-    }
-    const caller: Caller = {
-      accountId: record.accountId,
-      arn: record.principalArn,
-      type: record.principalType,
-      principalId: record.principalId,
-      accessKeyId: record.accessKeyId,
-    };
-    return { caller, region: verified.region };
+    return { caller: verified.principal, region: verified.region };
   };
 }

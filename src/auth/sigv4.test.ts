@@ -104,7 +104,9 @@ function suiteVerifier(context: SuiteContext, now = Date.parse(context.timestamp
     clock: new ManualClock(now),
     expectedService: context.service,
     lookupSecret: async (accessKeyId) =>
-      accessKeyId === access_key_id ? { accessKeyId, secretAccessKey: Buffer.from(secret_access_key) } : undefined,
+      accessKeyId === access_key_id
+        ? { accessKeyId, secretAccessKey: Buffer.from(secret_access_key), principal: undefined }
+        : undefined,
   });
 }
 
@@ -173,6 +175,7 @@ describe('AWS SigV4 test suite', { skip: Object.keys(suiteCases).length === 0 &&
 
           const { token } = context.credentials;
           assert.deepEqual(await suiteVerifier(context).verify(req), {
+            principal: undefined,
             accessKeyId: context.credentials.access_key_id,
             region: context.region,
             service: context.service,
@@ -324,7 +327,7 @@ function testVerifier(now = signedAt, expectedService: string | readonly string[
     async lookupSecret(id): Promise<SigningSecret | undefined> {
       state.lookups.push(id);
       if (id !== accessKeyId || state.secret === undefined) return undefined;
-      return { accessKeyId: id, secretAccessKey: Buffer.from(state.secret) };
+      return { accessKeyId: id, secretAccessKey: Buffer.from(state.secret), principal: undefined };
     },
   });
   return Object.assign(state, verifier);
@@ -333,7 +336,7 @@ function testVerifier(now = signedAt, expectedService: string | readonly string[
 describe('SigV4 verifier', () => {
   it('accepts a signed KMS request and names its access key, Region, service and date', async () => {
     const verified = await testVerifier().verify(signForTest({ region: 'eu-west-3' }));
-    assert.deepEqual(verified, { accessKeyId, region: 'eu-west-3', service: 'kms', date: '20240102' });
+    assert.deepEqual(verified, { principal: undefined, accessKeyId, region: 'eu-west-3', service: 'kms', date: '20240102' });
   });
 
   it('returns the session token, signed or not', async () => {
@@ -380,7 +383,7 @@ describe('SigV4 verifier', () => {
         clock: new ManualClock(signedAt + 61_000),
         expectedService: 'kms',
         maxSkewMillis: 60_000,
-        lookupSecret: async () => ({ accessKeyId, secretAccessKey: Buffer.from(secretAccessKey) }),
+        lookupSecret: async () => ({ accessKeyId, secretAccessKey: Buffer.from(secretAccessKey), principal: undefined }),
       });
       await rejectsWith(
         verifier.verify(signForTest()),
@@ -580,6 +583,7 @@ describe('SigV4 verifier', () => {
         signForTest({ presignSeconds: 300, sessionToken: token }),
       );
       assert.deepEqual(verified, {
+        principal: undefined,
         accessKeyId,
         region: 'us-east-1',
         service: 'kms',

@@ -23,12 +23,16 @@ export interface ReceivedRequest {
   readonly body: Buffer;
 }
 
-export interface SigningSecret {
+/** A secret and whatever the caller wants back about its owner (`principal`), found in one lookup. */
+export interface SigningSecret<Principal = undefined> {
   readonly accessKeyId: string;
   readonly secretAccessKey: Buffer;
+  readonly principal: Principal;
 }
 
-export interface VerifiedSignature {
+export interface VerifiedSignature<Principal = undefined> {
+  /** The lookup's principal, returned only once the signature matched. */
+  readonly principal: Principal;
   readonly accessKeyId: string;
   readonly region: string;
   readonly service: string;
@@ -37,18 +41,18 @@ export interface VerifiedSignature {
   readonly securityToken?: string;
 }
 
-export interface SigV4Options {
+export interface SigV4Options<Principal = undefined> {
   readonly clock: Clock;
   /** The services a credential scope may name; the first is the one error messages name. */
   readonly expectedService: string | readonly string[];
   /** Called on every request, so a deleted or disabled key stops working at once. */
-  lookupSecret(accessKeyId: string): Promise<SigningSecret | undefined>;
+  lookupSecret(accessKeyId: string): Promise<SigningSecret<Principal> | undefined>;
   /** How far the request time may be from the clock; 5 minutes unless said otherwise. */
   readonly maxSkewMillis?: number;
 }
 
-export interface SigV4Verifier {
-  verify(req: ReceivedRequest): Promise<VerifiedSignature>;
+export interface SigV4Verifier<Principal = undefined> {
+  verify(req: ReceivedRequest): Promise<VerifiedSignature<Principal>>;
   /** Drops the signing keys derived for this access key. */
   forget(accessKeyId: string): void;
 }
@@ -83,13 +87,15 @@ const signatureMismatch =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-export function createSigV4Verifier(options: SigV4Options): SigV4Verifier {
+export function createSigV4Verifier<Principal = undefined>(
+  options: SigV4Options<Principal>,
+): SigV4Verifier<Principal> {
   const services = typeof options.expectedService === 'string' ? [options.expectedService] : options.expectedService;
   needs(services.length > 0, 'a SigV4 verifier needs at least one expected service');
   const maxSkewMillis = options.maxSkewMillis ?? defaultMaxSkewMillis;
   const signingKeys = new SigningKeyCache();
 
-  async function verify(req: ReceivedRequest): Promise<VerifiedSignature> {
+  async function verify(req: ReceivedRequest): Promise<VerifiedSignature<Principal>> {
     const signed = parseSignedRequest(req);
     const { credential } = signed;
     if (!services.includes(credential.service)) {
@@ -111,6 +117,7 @@ export function createSigV4Verifier(options: SigV4Options): SigV4Verifier {
     if (!signatureMatches(expected, signed.signature)) throw kmsError('InvalidSignatureException', signatureMismatch);
 
     return {
+      principal: secret.principal,
       accessKeyId: credential.accessKeyId,
       region: credential.region,
       service: credential.service,

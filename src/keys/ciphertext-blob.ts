@@ -89,7 +89,7 @@ export function parseBlob(blob: Uint8Array): ParsedBlob {
     `key ARN length ${arnLength} is not 1..${MAX_KEY_ARN_LENGTH}`,
   );
   const arnEnd = 3 + arnLength;
-  needs(bytes.length >= arnEnd + 4 + 1, 'ciphertext blob ends inside the key ARN or backing-key version');
+  needs(bytes.length >= arnEnd + 4 + 1, 'ciphertext blob ends inside the key ARN, backing-key version or nonce length');
   let keyArn: string;
   try {
     keyArn = strictUtf8.decode(bytes.subarray(3, arnEnd));

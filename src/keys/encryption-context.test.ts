@@ -17,7 +17,8 @@ function decode(encoded: Buffer): Record<string, string> {
   const context: Record<string, string> = {};
   for (let i = 0; i < count; i++) {
     const key = field();
-    context[key] = field();
+    // defineProperty, not assignment: a context may hold the key '__proto__' as plain data.
+    Object.defineProperty(context, key, { value: field(), enumerable: true, writable: true, configurable: true });
   }
   assert.equal(offset, encoded.length, 'trailing bytes');
   return context;
