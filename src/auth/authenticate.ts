@@ -25,7 +25,9 @@ export function accessKeySecretContext(accessKeyId: string): string {
  * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
  * The key is read on every request so that a deactivated or deleted key stops working at once.
  */
-export function createAuthenticator(deps: AuthenticatorDependencies): (request: ReceivedRequest) => Promise<Authenticated> {
+export function createAuthenticator(
+  deps: AuthenticatorDependencies,
+): (request: ReceivedRequest) => Promise<Authenticated> {
   const verifier = createSigV4Verifier<Caller>({
     clock: deps.clock,
     expectedService: 'kms',

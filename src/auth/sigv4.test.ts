@@ -336,7 +336,13 @@ function testVerifier(now = signedAt, expectedService: string | readonly string[
 describe('SigV4 verifier', () => {
   it('accepts a signed KMS request and names its access key, Region, service and date', async () => {
     const verified = await testVerifier().verify(signForTest({ region: 'eu-west-3' }));
-    assert.deepEqual(verified, { principal: undefined, accessKeyId, region: 'eu-west-3', service: 'kms', date: '20240102' });
+    assert.deepEqual(verified, {
+      principal: undefined,
+      accessKeyId,
+      region: 'eu-west-3',
+      service: 'kms',
+      date: '20240102',
+    });
   });
 
   it('returns the session token, signed or not', async () => {
@@ -383,7 +389,11 @@ describe('SigV4 verifier', () => {
         clock: new ManualClock(signedAt + 61_000),
         expectedService: 'kms',
         maxSkewMillis: 60_000,
-        lookupSecret: async () => ({ accessKeyId, secretAccessKey: Buffer.from(secretAccessKey), principal: undefined }),
+        lookupSecret: async () => ({
+          accessKeyId,
+          secretAccessKey: Buffer.from(secretAccessKey),
+          principal: undefined,
+        }),
       });
       await rejectsWith(
         verifier.verify(signForTest()),

@@ -87,9 +87,7 @@ const signatureMismatch =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-export function createSigV4Verifier<Principal = undefined>(
-  options: SigV4Options<Principal>,
-): SigV4Verifier<Principal> {
+export function createSigV4Verifier<Principal = undefined>(options: SigV4Options<Principal>): SigV4Verifier<Principal> {
   const services = typeof options.expectedService === 'string' ? [options.expectedService] : options.expectedService;
   needs(services.length > 0, 'a SigV4 verifier needs at least one expected service');
   const maxSkewMillis = options.maxSkewMillis ?? defaultMaxSkewMillis;

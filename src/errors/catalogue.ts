@@ -64,7 +64,6 @@ export const errorStatus = {
   XksProxyVpcEndpointServiceInUseException: 400,
   XksProxyVpcEndpointServiceInvalidConfigurationException: 400,
   XksProxyVpcEndpointServiceNotFoundException: 400,
-
 } as const;
 
 export type ErrorType = keyof typeof errorStatus;
