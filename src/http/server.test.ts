@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { Keys } from '../keys/key-service.js';
+import type { KeyStore } from '../keystores/port.js';
+import type { Persistence } from '../persistence/port.js';
+import type { Caller } from '../shared/caller.js';
+import { systemClock } from '../shared/clock.js';
+import { pooledRandom } from '../shared/random.js';
+import { createHttpServer } from './server.js';
+
+const caller: Caller = {
+  accountId: '111122223333',
+  arn: 'arn:aws:iam::111122223333:root',
+  type: 'Root',
+  principalId: '111122223333',
+  accessKeyId: 'AKIAEXAMPLEEXAMPLE01',
+};
+
+/** A store whose every method fails the way a broken disk would. */
+const brokenPersistence = new Proxy({} as Persistence, {
+  get: () => async () => {
+    throw new Error('disk I/O error at /secret/path/trent.db');
+  },
+});
+
+describe('http server failure handling', () => {
+  const logged: string[] = [];
+  const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
+  const server = createHttpServer({
+    authenticate: async () => ({ caller, region: 'us-east-1' }),
+    keys: new Keys({
+      persistence: brokenPersistence,
+      keyStore: {} as KeyStore,
+      clock: systemClock,
+      random: pooledRandom(),
+    }),
+    logger,
+    readiness: () => brokenPersistence.ping(),
+  });
+  let base = '';
+
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('turns an unexpected failure into KMSInternalException (500) naming the request id, details only in the log', async () => {
+    const response = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.DescribeKey' },
+      body: JSON.stringify({ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }),
+    });
+    assert.equal(response.status, 500);
+    const requestId = response.headers.get('x-amzn-requestid') as string;
+    const body = (await response.json()) as Record<string, string>;
+    assert.deepEqual(body, {
+      __type: 'KMSInternalException',
+      message: `An internal error occurred. Request id: ${requestId}`,
+    });
+    assert.ok(logged.some((line) => line.includes('disk I/O error') && line.includes(requestId)));
+  });
+
+  it('reports not ready (503) when the store is broken', async () => {
+    const response = await fetch(`${base}/readyz`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), { status: 'not ready' });
+  });
+});
