@@ -1,3 +1,4 @@
+import { kmsError } from '../errors/catalogue.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
 import type { Caller } from '../shared/caller.js';
@@ -47,6 +48,10 @@ export function createAuthenticator(
   });
   return async (request) => {
     const verified = await verifier.verify(request);
+    // Trent issues no session credentials yet, so no session token can be valid: refuse rather than ignore it.
+    if (verified.securityToken !== undefined) {
+      throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
     return { caller: verified.principal, region: verified.region };
   };
 }

@@ -60,6 +60,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
   };
   const resolved = await operation.resolve(input, context, deps.keys);
   authorize(context, resolved.access);
+  operation.check?.(input, resolved.target);
   if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
   return operation.handle(input, resolved.target, context, deps.keys);
 }

@@ -63,12 +63,14 @@ export class Keys {
       case 'keyId':
         return persistence.findKey(scope, reference.keyId);
       case 'keyArn':
-        return persistence.findKey(reference.scope, reference.keyId);
+        // A single-Region key exists only in its Region: its ARN names nothing from another one.
+        return reference.scope.region === scope.region ? persistence.findKey(reference.scope, reference.keyId) : undefined;
       case 'aliasName':
       case 'aliasArn': {
         if (naming === 'keyOnly') return undefined;
         const aliasScope = reference.kind === 'aliasArn' ? reference.scope : scope;
-        const alias = await persistence.findAlias(aliasScope, reference.aliasName);
+        const alias =
+          aliasScope.region === scope.region ? await persistence.findAlias(aliasScope, reference.aliasName) : undefined;
         if (!alias) {
           const arn = `arn:aws:kms:${aliasScope.region}:${aliasScope.accountId}:${reference.aliasName}`;
           throw kmsError('NotFoundException', messages.aliasNotFound(arn));
@@ -128,9 +130,10 @@ export class Keys {
   }
 
   /** The key a ciphertext names, in the scope its ARN names. */
-  async keyOfCiphertext(parsed: ParsedBlob): Promise<KeyRecord> {
+  async keyOfCiphertext(scope: Scope, parsed: ParsedBlob): Promise<KeyRecord> {
     const reference = parseKeyReference(parsed.keyArn);
-    if (reference.kind !== 'keyArn') throw invalidCiphertext();
+    // A ciphertext made in another Region is not one this Region can open.
+    if (reference.kind !== 'keyArn' || reference.scope.region !== scope.region) throw invalidCiphertext();
     const key = await this.deps.persistence.findKey(reference.scope, reference.keyId);
     if (!key) throw kmsError('NotFoundException', messages.keyNotFound(parsed.keyArn));
     return key;

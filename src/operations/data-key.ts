@@ -1,5 +1,6 @@
 import { kmsError } from '../errors/catalogue.js';
 import type { EncryptionContext, Keys } from '../keys/key-service.js';
+import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
 import { arnOf } from './on-key.js';
 
@@ -30,13 +31,19 @@ export function refuseRecipient(input: { Recipient?: unknown }): void {
   }
 }
 
+/** What both GenerateDataKey operations require before a DryRun may answer. */
+export function checkDataKeyRequest(input: DataKeyInput, key: KeyRecord): void {
+  refuseRecipient(input);
+  dataKeyLength(input);
+  requireUsable(key);
+}
+
 /** A fresh random data key and its ciphertext under `key`. */
 export async function newDataKey(
   input: DataKeyInput,
   key: KeyRecord,
   keys: Keys,
 ): Promise<{ plaintext: Buffer; ciphertext: Buffer; keyArn: string }> {
-  refuseRecipient(input);
   const plaintext = keys.randomBytes(dataKeyLength(input));
   const ciphertext = await keys.encrypt(key, plaintext, input.EncryptionContext);
   return { plaintext, ciphertext, keyArn: arnOf(key) };

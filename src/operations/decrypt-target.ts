@@ -21,7 +21,7 @@ export async function keyOfCiphertext(
   keys: Keys,
 ): Promise<CiphertextTarget> {
   const parsed = keys.parseCiphertext(blob);
-  const key = await keys.keyOfCiphertext(parsed);
+  const key = await keys.keyOfCiphertext(context.scope, parsed);
   if (keyIdParameter !== undefined) {
     const named = await keys.resolve(context.scope, keyIdParameter, 'keyOrAlias');
     if (arnOf(named) !== arnOf(key)) throw kmsError('IncorrectKeyException', messages.incorrectKey());

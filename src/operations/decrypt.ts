@@ -1,4 +1,6 @@
 import type { EncryptionContext } from '../keys/key-service.js';
+import { requireUsable } from '../keys/key-state.js';
+import { refuseRecipient } from './data-key.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
 import { arnOf } from './on-key.js';
@@ -19,8 +21,12 @@ export const decrypt = defineOperation({
     const target = await keyOfCiphertext(input.CiphertextBlob, input.KeyId, context, keys);
     return { access: [{ action: 'kms:Decrypt', resource: arnOf(target.key) }], target };
   },
-  async handle(input, { key, parsed }: CiphertextTarget, _context, keys) {
+  check(input, { key }: CiphertextTarget) {
+    refuseRecipient(input);
+    requireUsable(key);
     requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));
+  },
+  async handle(input, { key, parsed }: CiphertextTarget, _context, keys) {
     const plaintext = await keys.decrypt(key, parsed, input.EncryptionContext);
     return { KeyId: arnOf(key), Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
   },

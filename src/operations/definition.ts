@@ -37,6 +37,11 @@ export interface OperationDefinition<In = Input, Target = unknown> {
   /** Read-only operations change nothing (CloudTrail's readOnly). */
   readonly readOnly: boolean;
   resolve(input: In, context: RequestContext, keys: Keys): Promise<Resolved<Target>>;
+  /**
+   * The operation's own preconditions on what `resolve` found (key state, algorithm, sizes), run after
+   * authorization: a DryRun answers only once these pass, as AWS's does.
+   */
+  check?(input: In, target: Target): void;
   handle(input: In, target: Target, context: RequestContext, keys: Keys): Promise<object>;
 }
 

@@ -1,4 +1,5 @@
 import type { EncryptionContext } from '../keys/key-service.js';
+import { requireUsable } from '../keys/key-state.js';
 import { defineOperation } from './definition.js';
 import { arnOf, onKey } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
@@ -14,8 +15,11 @@ export const encrypt = defineOperation({
   name: 'Encrypt',
   readOnly: true,
   resolve: (input: EncryptInput, context, keys) => onKey('kms:Encrypt', input.KeyId, 'keyOrAlias', context, keys),
-  async handle(input, key, _context, keys) {
+  check(input, key) {
+    requireUsable(key);
     requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));
+  },
+  async handle(input, key, _context, keys) {
     const blob = await keys.encrypt(key, input.Plaintext, input.EncryptionContext);
     return { CiphertextBlob: blob, KeyId: arnOf(key), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
   },

@@ -1,4 +1,4 @@
-import { type DataKeyInput, newDataKey } from './data-key.js';
+import { checkDataKeyRequest, type DataKeyInput, newDataKey } from './data-key.js';
 import { defineOperation } from './definition.js';
 import { onKey } from './on-key.js';
 
@@ -7,6 +7,7 @@ export const generateDataKey = defineOperation({
   readOnly: true,
   resolve: (input: DataKeyInput, context, keys) =>
     onKey('kms:GenerateDataKey', input.KeyId, 'keyOrAlias', context, keys),
+  check: checkDataKeyRequest,
   async handle(input, key, _context, keys) {
     const dataKey = await newDataKey(input, key, keys);
     return { CiphertextBlob: dataKey.ciphertext, Plaintext: dataKey.plaintext, KeyId: dataKey.keyArn };

@@ -1,5 +1,6 @@
 import { keyArn } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
+import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
@@ -35,9 +36,13 @@ export const reEncrypt = defineOperation({
       target: { source, destination },
     };
   },
-  async handle(input, { source, destination }: ReEncryptTarget, _context, keys) {
+  check(input, { source, destination }: ReEncryptTarget) {
+    requireUsable(source.key);
+    requireUsable(destination);
     requireSymmetricDefault(input.SourceEncryptionAlgorithm, arnOf(source.key));
     requireSymmetricDefault(input.DestinationEncryptionAlgorithm, arnOf(destination));
+  },
+  async handle(input, { source, destination }: ReEncryptTarget, _context, keys) {
     const plaintext = await keys.decrypt(source.key, source.parsed, input.SourceEncryptionContext);
     try {
       const blob = await keys.encrypt(destination, plaintext, input.DestinationEncryptionContext);

@@ -425,6 +425,45 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     }
   });
 
+  it('DryRun still runs every check of the operation before it answers', async () => {
+    const keyId = await newKey();
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    const disabled = await awsError(() =>
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x'), DryRun: true })),
+    );
+    assert.equal(disabled.name, 'DisabledException');
+    await kms.send(new EnableKeyCommand({ KeyId: keyId }));
+    const noLength = await awsError(() => kms.send(new GenerateDataKeyCommand({ KeyId: keyId, DryRun: true })));
+    assert.equal(noLength.name, 'ValidationException');
+  });
+
+  it('Decrypt refuses a Recipient (Nitro Enclaves) rather than return the plaintext', async () => {
+    const keyId = await newKey();
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }));
+    const error = await awsError(() =>
+      kms.send(
+        new DecryptCommand({
+          CiphertextBlob,
+          Recipient: { KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', AttestationDocument: Buffer.alloc(64, 1) },
+        }),
+      ),
+    );
+    assert.equal(error.name, 'UnsupportedOperationException');
+  });
+
+  it('a key ARN or ciphertext of another Region is not usable from this one', async () => {
+    const created = await kms.send(new CreateKeyCommand({}));
+    const arn = created.KeyMetadata?.Arn as string;
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    const elsewhere = server.kms('eu-west-1');
+    const byArn = await awsError(() => elsewhere.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') })));
+    assert.equal(byArn.name, 'NotFoundException');
+    const describe = await awsError(() => elsewhere.send(new DescribeKeyCommand({ KeyId: arn })));
+    assert.equal(describe.name, 'NotFoundException');
+    const blob = await awsError(() => elsewhere.send(new DecryptCommand({ CiphertextBlob })));
+    assert.equal(blob.name, 'InvalidCiphertextException');
+  });
+
   it('DryRun answers DryRunOperationException and does nothing', async () => {
     const keyId = await newKey();
     const error = await awsError(() =>

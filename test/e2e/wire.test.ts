@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type RawRequest, sendRaw, signedHeaders } from '../support/raw-kms.js';
-import { startTestTrent, type TestTrent } from '../support/trent.js';
+import { startTestTrent, TEST_CREDENTIALS, type TestTrent } from '../support/trent.js';
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -80,6 +80,14 @@ describe('awsJson1_1 wire protocol', () => {
   it('an unknown access key is UnrecognizedClientException', async () => {
     const response = await call('TrentService.ListKeys', '{}', {
       credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'whatever-secret-value' },
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.json()['__type'], 'UnrecognizedClientException');
+  });
+
+  it('a session token is refused while Trent issues no session credentials', async () => {
+    const response = await call('TrentService.ListKeys', '{}', {
+      credentials: { ...TEST_CREDENTIALS, sessionToken: 'forged-session-token' },
     });
     assert.equal(response.status, 400);
     assert.equal(response.json()['__type'], 'UnrecognizedClientException');

@@ -38,7 +38,7 @@ export interface RawRequest {
   headers?: Record<string, string>;
   region?: string;
   service?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   signingDate?: Date;
   unsigned?: boolean;
   method?: string;
