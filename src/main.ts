@@ -18,6 +18,7 @@ import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
+import { withReadCache } from './persistence/cached/read-cache.js';
 import type { Persistence } from './persistence/port.js';
 import { openSqlitePersistence } from './persistence/sqlite/sqlite-persistence.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -158,7 +159,8 @@ export async function startTrent(config: TrentConfig, overrides: TrentOverrides 
   const databaseFile = join(config.dataDir, 'trent.db');
   const rootKey = await openRootKey(config.dataDir, databaseFile);
   const keyStore = createSoftwareKeyStore(rootKey, random);
-  const persistence = openSqlitePersistence(databaseFile);
+  // One node owns this SQLite file, so the read cache sees every write (see read-cache.ts).
+  const persistence = withReadCache(openSqlitePersistence(databaseFile));
   try {
     await persistence.migrate();
     await checkRootKey(persistence, rootKey, config.dataDir);

@@ -23,19 +23,42 @@ export function accessKeySecretContext(accessKeyId: string): string {
 }
 
 /**
+ * Opening a sealed secret costs an AES-GCM decryption per request; the plaintext is reused while the
+ * sealed bytes stored for the key are unchanged (a new secret means new sealed bytes).
+ */
+class OpenedSecrets {
+  private readonly secrets = new Map<string, { sealed: Buffer; secret: Buffer }>();
+
+  constructor(
+    private readonly keyStore: KeyStore,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async open(accessKeyId: string, sealed: Uint8Array): Promise<Buffer> {
+    const known = this.secrets.get(accessKeyId);
+    if (known?.sealed.equals(sealed)) return known.secret;
+    const secret = await this.keyStore.openSecret(accessKeySecretContext(accessKeyId), sealed);
+    if (this.secrets.size >= this.capacity) this.secrets.clear();
+    this.secrets.set(accessKeyId, { sealed: Buffer.from(sealed), secret });
+    return secret;
+  }
+}
+
+/**
  * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
  * The key is read on every request so that a deactivated or deleted key stops working at once.
  */
 export function createAuthenticator(
   deps: AuthenticatorDependencies,
 ): (request: ReceivedRequest) => Promise<Authenticated> {
+  const opened = new OpenedSecrets(deps.keyStore);
   const verifier = createSigV4Verifier<Caller>({
     clock: deps.clock,
     expectedService: 'kms',
     async lookupSecret(accessKeyId) {
       const record = await deps.persistence.findAccessKey(accessKeyId);
       if (record?.status !== 'Active') return undefined;
-      const secret = await deps.keyStore.openSecret(accessKeySecretContext(accessKeyId), record.sealedSecret);
+      const secret = await opened.open(accessKeyId, record.sealedSecret);
       const principal: Caller = {
         accountId: record.accountId,
         arn: record.principalArn,

@@ -372,7 +372,7 @@ function parseExpires(text: string): number {
  */
 function checkFreshness(signed: SignedRequest, now: number, maxSkewMillis: number): void {
   const validBackMillis = signed.expiresSeconds === undefined ? maxSkewMillis : signed.expiresSeconds * 1000;
-  const time = formatAmzDate(signed.requestMillis);
+  const time = signed.requestTime;
   if (now - signed.requestMillis > validBackMillis) {
     throw kmsError(
       'InvalidSignatureException',

@@ -64,7 +64,9 @@ export class Keys {
         return persistence.findKey(scope, reference.keyId);
       case 'keyArn':
         // A single-Region key exists only in its Region: its ARN names nothing from another one.
-        return reference.scope.region === scope.region ? persistence.findKey(reference.scope, reference.keyId) : undefined;
+        return reference.scope.region === scope.region
+          ? persistence.findKey(reference.scope, reference.keyId)
+          : undefined;
       case 'aliasName':
       case 'aliasArn': {
         if (naming === 'keyOnly') return undefined;

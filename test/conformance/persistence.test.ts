@@ -7,6 +7,7 @@ import { createMemoryPersistence } from '../../src/persistence/memory/memory-per
 import type { KeyRecord } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
+import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { persistenceConformance } from './persistence-suite.js';
 
 /** A fresh directory per store, removed by its cleanup; the database sits one level down so its parent must be made. */
@@ -20,6 +21,17 @@ persistenceConformance('memory', async () => ({ persistence: createMemoryPersist
 persistenceConformance('sqlite', async () => {
   const { file, cleanup } = await temporaryDatabaseFile();
   return { persistence: openSqlitePersistence(file), cleanup };
+});
+
+// The read cache must not change what any adapter means: every read after a mutation sees the mutation.
+persistenceConformance('memory behind the read cache', async () => ({
+  persistence: withReadCache(createMemoryPersistence(), 3),
+  cleanup: async () => {},
+}));
+
+persistenceConformance('sqlite behind the read cache', async () => {
+  const { file, cleanup } = await temporaryDatabaseFile();
+  return { persistence: withReadCache(openSqlitePersistence(file)), cleanup };
 });
 
 describe('sqlite persistence on disk', () => {

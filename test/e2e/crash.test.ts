@@ -33,6 +33,7 @@ const MAX_CHAINS_PER_BURST = 400;
 const KILL_AFTER_MILLIS = { min: 50, max: 400 };
 const READY_TRIES = 100;
 const READY_INTERVAL_MILLIS = 100;
+const START_ATTEMPTS = 3;
 const CREDENTIALS = {
   accessKeyId: 'AKIATRENTCRASHTEST01',
   secretAccessKey: 'trent-crash-test-secret-0123456789abcdef',
@@ -105,8 +106,7 @@ interface ServerProcess {
   stderr(): string;
 }
 
-async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  const port = await freePort();
+function spawnServer(dataDir: string, port: number): ServerProcess {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'cli/trent.ts', 'server', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
@@ -117,28 +117,33 @@ async function startServerProcess(dataDir: string): Promise<ServerProcess> {
     stderr = (stderr + chunk).slice(-4096);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const server: ServerProcess = { url: `http://127.0.0.1:${port}`, child, exited, stderr: () => stderr };
-  try {
-    await waitUntilReady(server);
-  } catch (error) {
-    await killHard(server);
-    throw error;
-  }
-  return server;
+  return { url: `http://127.0.0.1:${port}`, child, exited, stderr: () => stderr };
 }
 
-async function waitUntilReady(server: ServerProcess): Promise<void> {
+/** Starts the server on a free port; another process may grab that port first, so a few ports are tried. */
+async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const server = spawnServer(dataDir, await freePort());
+    if (await becameReady(server)) return server;
+    await killHard(server);
+    if (attempt === START_ATTEMPTS || !server.stderr().includes('EADDRINUSE')) {
+      throw new Error(`trent server at ${server.url} did not become ready; stderr:\n${server.stderr()}`);
+    }
+  }
+}
+
+async function becameReady(server: ServerProcess): Promise<boolean> {
   for (let attempt = 0; attempt < READY_TRIES; attempt++) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) break;
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return false;
     try {
       const response = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
+      if (response.ok) return true;
     } catch {
       // Not listening yet.
     }
     await delay(READY_INTERVAL_MILLIS);
   }
-  throw new Error(`trent server at ${server.url} did not become ready; stderr:\n${server.stderr()}`);
+  return false;
 }
 
 async function killHard(server: ServerProcess): Promise<void> {

@@ -1,0 +1,157 @@
+import type { AccessKeyRecord, AliasRecord, BackingKeyRecord, KeyRecord, Persistence, Scope } from '../port.js';
+
+/** A bounded map that forgets its oldest entry when full. */
+class BoundedMap<Value> {
+  private readonly entries = new Map<string, Value>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): Value | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: Value): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function scoped(scope: Scope, name: string): string {
+  return `${scope.accountId}\u0000${scope.region}\u0000${name}`;
+}
+
+/**
+ * Keeps the rows every request reads (its access key, its key, the key's backing key, an alias) in memory,
+ * in front of any adapter. Correct only while this process is the only writer: every mutation goes through
+ * this wrapper and drops what it touches before it returns. A store shared by several Trent nodes must
+ * not be wrapped without a cross-node invalidation (issue: PostgreSQL, several nodes).
+ *
+ * A read that started before a mutation never fills the cache with what it read: a generation counter,
+ * bumped by every mutation, must be unchanged between the start of the read and its end.
+ */
+export function withReadCache(inner: Persistence, capacity = 10_000): Persistence {
+  const accessKeys = new BoundedMap<AccessKeyRecord>(capacity);
+  const keys = new BoundedMap<KeyRecord>(capacity);
+  const backingKeys = new BoundedMap<BackingKeyRecord>(capacity);
+  const aliases = new BoundedMap<AliasRecord>(capacity);
+  let generation = 0;
+
+  /** Records are frozen, but their byte fields are not: `copy` hands each caller bytes of its own. */
+  async function cachedRead<Value>(
+    cache: BoundedMap<Value>,
+    key: string,
+    read: () => Promise<Value | undefined>,
+    copy: (value: Value) => Value = (value) => value,
+  ): Promise<Value | undefined> {
+    const hit = cache.get(key);
+    if (hit !== undefined) return copy(hit);
+    const startedAt = generation;
+    const value = await read();
+    if (value !== undefined && startedAt === generation) cache.set(key, copy(value));
+    return value;
+  }
+
+  async function mutation<Result>(write: () => Promise<Result>, forget: () => void): Promise<Result> {
+    generation += 1;
+    forget();
+    try {
+      return await write();
+    } finally {
+      generation += 1;
+      forget();
+    }
+  }
+
+  function forgetKey(keyId: string): void {
+    keys.delete(keyId);
+  }
+
+  /** Deleting a key cascades to its backing keys and aliases; both maps are small and deletion is rare. */
+  function forgetEverythingOfKey(keyId: string): void {
+    forgetKey(keyId);
+    backingKeys.clear();
+    aliases.clear();
+  }
+
+  return {
+    migrate: () => inner.migrate(),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+    getSetting: (name) => inner.getSetting(name),
+    putSettingIfAbsent: (name, value) => inner.putSettingIfAbsent(name, value),
+    insertAccount: (account, rootAccessKey) =>
+      mutation(
+        () => inner.insertAccount(account, rootAccessKey),
+        () => accessKeys.delete(rootAccessKey.accessKeyId),
+      ),
+    getAccount: (accountId) => inner.getAccount(accountId),
+    findAccessKey: (accessKeyId) =>
+      cachedRead(
+        accessKeys,
+        accessKeyId,
+        () => inner.findAccessKey(accessKeyId),
+        (record) => Object.freeze({ ...record, sealedSecret: Uint8Array.from(record.sealedSecret) }),
+      ),
+    insertKey: (key, backingKey, tags) =>
+      mutation(
+        () => inner.insertKey(key, backingKey, tags),
+        () => forgetKey(key.keyId),
+      ),
+    async findKey(scope, keyId) {
+      const key = await cachedRead(keys, keyId, () => inner.findKey(scope, keyId));
+      return key && key.accountId === scope.accountId && key.region === scope.region ? key : undefined;
+    },
+    listKeys: (scope, page) => inner.listKeys(scope, page),
+    updateKey: (scope, keyId, change) =>
+      mutation(
+        () => inner.updateKey(scope, keyId, change),
+        () => forgetKey(keyId),
+      ),
+    findBackingKey: (keyId, version) =>
+      cachedRead(
+        backingKeys,
+        `${keyId}\u0000${version}`,
+        () => inner.findBackingKey(keyId, version),
+        (record) => Object.freeze({ ...record, handle: Uint8Array.from(record.handle) }),
+      ),
+    keysDueForDeletion: (now, limit) => inner.keysDueForDeletion(now, limit),
+    deleteKeyIfDue: (scope, keyId, now) =>
+      mutation(
+        () => inner.deleteKeyIfDue(scope, keyId, now),
+        () => forgetEverythingOfKey(keyId),
+      ),
+    insertAlias: (alias) =>
+      mutation(
+        () => inner.insertAlias(alias),
+        () => aliases.delete(scoped(alias, alias.aliasName)),
+      ),
+    findAlias: (scope, aliasName) =>
+      cachedRead(aliases, scoped(scope, aliasName), () => inner.findAlias(scope, aliasName)),
+    updateAlias: (scope, aliasName, targetKeyId, updatedAt) =>
+      mutation(
+        () => inner.updateAlias(scope, aliasName, targetKeyId, updatedAt),
+        () => aliases.delete(scoped(scope, aliasName)),
+      ),
+    deleteAlias: (scope, aliasName) =>
+      mutation(
+        () => inner.deleteAlias(scope, aliasName),
+        () => aliases.delete(scoped(scope, aliasName)),
+      ),
+    listAliases: (scope, page, keyId) => inner.listAliases(scope, page, keyId),
+    listTags: (scope, keyId, page) => inner.listTags(scope, keyId, page),
+    putTags: (scope, keyId, tags) => inner.putTags(scope, keyId, tags),
+    removeTags: (scope, keyId, tagKeys) => inner.removeTags(scope, keyId, tagKeys),
+  };
+}
