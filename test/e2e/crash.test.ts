@@ -171,7 +171,7 @@ interface Burst {
   killed: boolean;
 }
 
-async function acknowledged<T>(burst: Burst, call: () => Promise<T>): Promise<T> {
+async function whileInFlight<T>(burst: Burst, call: () => Promise<T>): Promise<T> {
   burst.inFlight++;
   try {
     return await call();
@@ -186,7 +186,7 @@ async function runWorker(burst: Burst): Promise<void> {
   while (burst.chainsStarted < MAX_CHAINS_PER_BURST && !burst.killed) {
     const chain = burst.chainsStarted++;
     try {
-      const created = await acknowledged(burst, () =>
+      const created = await whileInFlight(burst, () =>
         kms.send(new CreateKeyCommand({ Description: `crash ${cycle}-${chain}` })),
       );
       const keyId = created.KeyMetadata?.KeyId;
@@ -194,12 +194,12 @@ async function runWorker(burst: Burst): Promise<void> {
       acked.keyIds.push(keyId);
 
       const aliasName = `alias/crash-${cycle}-${chain}`;
-      await acknowledged(burst, () => kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId })));
+      await whileInFlight(burst, () => kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId })));
       acked.aliases.push({ aliasName, keyId });
 
       const plaintext = randomBytes(randomInt(1, 4_097));
       const context = { cycle: String(cycle), chain: String(chain) };
-      const encrypted = await acknowledged(burst, () =>
+      const encrypted = await whileInFlight(burst, () =>
         kms.send(new EncryptCommand({ KeyId: aliasName, Plaintext: plaintext, EncryptionContext: context })),
       );
       assert.ok(encrypted.CiphertextBlob, 'Encrypt acknowledged without a CiphertextBlob');
