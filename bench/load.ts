@@ -1,9 +1,10 @@
-import http from 'node:http';
-import { type Endpoint, type PreparedCall, send } from './kms-client.js';
+import { type Endpoint, KeepAliveConnection } from './connection.js';
+import type { PreparedCall } from './kms-client.js';
 
 // A closed-loop load generator: `concurrency` workers each send the next request as soon as the previous one
-// has answered, over keep-alive connections (one per worker), for a fixed time or a fixed number of requests,
-// whichever comes first. A warm-up phase on the same connections comes first and is discarded.
+// has answered, over raw keep-alive connections (one per worker), for a fixed time or a fixed number of
+// requests, whichever comes first. A warm-up phase on the same connections comes first and is discarded.
+// It shares the machine's cores with the server under test, so it is kept lean and it measures its own CPU.
 
 export interface LoadOptions {
   readonly endpoint: Endpoint;
@@ -30,6 +31,10 @@ export interface LoadResult {
   readonly opsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The load generator's own CPU time (user + system, all threads) per request of the measured phase. */
+  readonly clientCpuMicrosPerRequest: number;
+  /** The load generator's CPU time per second of the measured phase: how many cores it took from the server. */
+  readonly clientCpuCores: number;
 }
 
 interface PhaseRecord {
@@ -54,18 +59,25 @@ function recordError(record: PhaseRecord, kind: string, detail: string): void {
   record.firstError ??= detail;
 }
 
-async function worker(options: LoadOptions, agent: http.Agent, deadlineNs: bigint, record: PhaseRecord) {
-  while (process.hrtime.bigint() < deadlineNs && record.requests < options.maxRequests) {
-    record.requests += 1;
+async function worker(
+  options: LoadOptions,
+  connection: KeepAliveConnection,
+  deadlineNs: bigint,
+  record: PhaseRecord,
+): Promise<void> {
+  const { call, maxRequests, requestTimeoutMs } = options;
+  for (;;) {
     const startedNs = process.hrtime.bigint();
+    if (startedNs >= deadlineNs || record.requests >= maxRequests) return;
+    record.requests += 1;
     try {
-      const result = await send(options.endpoint, options.call, agent, options.requestTimeoutMs);
-      if (result.status >= 200 && result.status <= 299) {
+      const response = await connection.send(call.requestAt(Date.now()), requestTimeoutMs, call.operation);
+      if (response.status >= 200 && response.status <= 299) {
         record.latenciesMs[record.successes] = Number(process.hrtime.bigint() - startedNs) / 1e6;
         record.successes += 1;
       } else {
-        const detail = `HTTP ${result.status}: ${result.body.toString('utf8').slice(0, 300)}`;
-        recordError(record, `HTTP ${result.status}`, detail);
+        const detail = `HTTP ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`;
+        recordError(record, `HTTP ${response.status}`, detail);
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -74,7 +86,11 @@ async function worker(options: LoadOptions, agent: http.Agent, deadlineNs: bigin
   }
 }
 
-async function runPhase(options: LoadOptions, agent: http.Agent, durationMs: number): Promise<LoadResult> {
+async function runPhase(
+  options: LoadOptions,
+  connections: readonly KeepAliveConnection[],
+  durationMs: number,
+): Promise<LoadResult> {
   const record: PhaseRecord = {
     latenciesMs: new Float64Array(options.maxRequests),
     successes: 0,
@@ -83,11 +99,13 @@ async function runPhase(options: LoadOptions, agent: http.Agent, durationMs: num
     errorKinds: {},
     firstError: undefined,
   };
+  const cpuBefore = process.cpuUsage();
   const startedNs = process.hrtime.bigint();
   const deadlineNs = startedNs + BigInt(Math.round(durationMs * 1e6));
-  const workers = Array.from({ length: options.concurrency }, () => worker(options, agent, deadlineNs, record));
-  await Promise.all(workers);
+  await Promise.all(connections.map((connection) => worker(options, connection, deadlineNs, record)));
   const elapsedSeconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMicros = cpu.user + cpu.system;
   const latencies = record.latenciesMs.subarray(0, record.successes).sort();
   return {
     requests: record.requests,
@@ -98,15 +116,17 @@ async function runPhase(options: LoadOptions, agent: http.Agent, durationMs: num
     opsPerSecond: record.successes / elapsedSeconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    clientCpuMicrosPerRequest: record.requests === 0 ? Number.NaN : cpuMicros / record.requests,
+    clientCpuCores: cpuMicros / 1e6 / elapsedSeconds,
   };
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const connections = Array.from({ length: options.concurrency }, () => new KeepAliveConnection(options.endpoint));
   try {
-    if (options.warmupMs > 0) await runPhase(options, agent, options.warmupMs);
-    return await runPhase(options, agent, options.durationMs);
+    if (options.warmupMs > 0) await runPhase(options, connections, options.warmupMs);
+    return await runPhase(options, connections, options.durationMs);
   } finally {
-    agent.destroy();
+    for (const connection of connections) connection.close();
   }
 }

@@ -15,6 +15,8 @@ function row(target: ResultRow['target'], opsPerSecond: number, errors = 0): Res
     elapsedSeconds: 5,
     p50Ms: 1,
     p99Ms: 2,
+    clientCpuMicrosPerRequest: 41.4,
+    clientCpuCores: 0.3,
   };
 }
 
@@ -34,5 +36,5 @@ test('the Markdown table has one line per row and flags errors', () => {
   const markdown = formatMarkdown([row('moto', 300), row('bare', 4800, 2)], ratios([]));
   const tableLines = markdown.split('\n').filter((line) => line.startsWith('|'));
   assert.equal(tableLines.length, 4);
-  assert.match(tableLines[3] ?? '', /\| bare \| Encrypt \| 32 \| 4800 \| .* \| 2 of 1000 \(!\) \|$/);
+  assert.match(tableLines[3] ?? '', /\| bare \| Encrypt \| 32 \| 4800 \| .* \| 41 \| 2 of 1000 \(!\) \|$/);
 });

@@ -42,7 +42,16 @@ export function ratios(rows: readonly ResultRow[]): Ratios {
   };
 }
 
-const HEADERS = ['target', 'scenario', 'concurrency', 'ops/s', 'p50 ms', 'p99 ms', 'errors'] as const;
+const HEADERS = [
+  'target',
+  'scenario',
+  'concurrency',
+  'ops/s',
+  'p50 ms',
+  'p99 ms',
+  'client CPU µs/req',
+  'errors',
+] as const;
 
 function milliseconds(value: number): string {
   return Number.isNaN(value) ? 'n/a' : value.toFixed(value < 10 ? 2 : 1);
@@ -56,11 +65,12 @@ function cells(row: ResultRow): string[] {
     Math.round(row.opsPerSecond).toString(),
     milliseconds(row.p50Ms),
     milliseconds(row.p99Ms),
+    Number.isNaN(row.clientCpuMicrosPerRequest) ? 'n/a' : Math.round(row.clientCpuMicrosPerRequest).toString(),
     row.errors === 0 ? '0' : `${row.errors} of ${row.requests} (!)`,
   ];
 }
 
-const RIGHT_ALIGNED = new Set([2, 3, 4, 5, 6]);
+const RIGHT_ALIGNED = new Set([2, 3, 4, 5, 6, 7]);
 
 export function formatTable(rows: readonly ResultRow[]): string {
   const lines = [[...HEADERS], ...rows.map(cells)];

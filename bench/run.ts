@@ -42,7 +42,9 @@ async function benchTarget(name: TargetName, context: TargetContext, config: Ben
         const errors = result.errors === 0 ? '' : `  ERRORS ${result.errors}: ${result.firstError ?? ''}`;
         console.log(
           `${name} ${scenario} c=${concurrency}: ${Math.round(result.opsPerSecond)} ops/s, ` +
-            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${errors}`,
+            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
+            `client ${Math.round(result.clientCpuMicrosPerRequest)} µs CPU/req (${result.clientCpuCores.toFixed(2)} cores)` +
+            errors,
         );
       }
     }

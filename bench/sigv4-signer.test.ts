@@ -83,3 +83,17 @@ test('a different secret gives a different signature', { skip }, () => {
 test('amzDate drops separators and milliseconds', () => {
   assert.equal(amzDate(new Date('2015-08-30T12:36:00.123Z')), '20150830T123600Z');
 });
+
+test('a prepared request refuses an X-Amz-Date of its own, since each signature brings one', () => {
+  const signer = new SigV4Signer({ accessKeyId: 'AKID', secretAccessKey: 'secret' }, 'us-east-1', 'kms');
+  const request = { method: 'POST', path: '/', payloadHash: sha256Hex('') };
+  assert.throws(
+    () => signer.prepare({ ...request, headers: { host: 'h', 'X-Amz-Date': '20150830T123600Z' } }),
+    /takes its X-Amz-Date from each signature/,
+  );
+  const sign = signer.prepare({ ...request, headers: { host: 'h' } });
+  assert.equal(
+    sign('20150830T123600Z').canonicalRequest,
+    `POST\n/\n\nhost:h\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n${sha256Hex('')}`,
+  );
+});

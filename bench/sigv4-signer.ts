@@ -14,7 +14,10 @@ export interface RequestToSign {
   readonly method: string;
   /** Already-canonical absolute path without a query string. */
   readonly path: string;
-  /** Every header to sign, including `host` and `x-amz-date`; names in any case, values untrimmed. */
+  /**
+   * Every header to sign, including `host`; names in any case, values untrimmed. `x-amz-date` too for `sign`,
+   * but not for `prepare`, whose signatures each bring their own.
+   */
   readonly headers: Readonly<Record<string, string>>;
   /** Lower-case hex SHA-256 of the body; callers with a fixed body compute it once. */
   readonly payloadHash: string;
@@ -51,14 +54,10 @@ function deriveSigningKey(secretAccessKey: string, day: string, region: string, 
 }
 
 /** Lower-cases names, sorts them, trims values and collapses inner runs of spaces, as SigV4 requires. */
-function canonicalHeaders(headers: Readonly<Record<string, string>>): { block: string; signedHeaders: string } {
-  const entries = Object.entries(headers)
+function canonicalEntries(headers: Readonly<Record<string, string>>): Array<readonly [string, string]> {
+  return Object.entries(headers)
     .map(([name, value]) => [name.toLowerCase(), value.trim().replace(/ +/g, ' ')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    block: entries.map(([name, value]) => `${name}:${value}\n`).join(''),
-    signedHeaders: entries.map(([name]) => name).join(';'),
-  };
 }
 
 /**
@@ -79,17 +78,42 @@ export class SigV4Signer {
   }
 
   sign(request: RequestToSign): Signature {
-    const date = headerValue(request.headers, 'x-amz-date');
-    const day = date.slice(0, 8);
-    const scope = `${day}/${this.#region}/${this.#service}/aws4_request`;
-    const { block, signedHeaders } = canonicalHeaders(request.headers);
-    const canonicalRequest = `${request.method}\n${request.path}\n\n${block}\n${signedHeaders}\n${request.payloadHash}`;
-    const stringToSign = `${ALGORITHM}\n${date}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-    const signature = hmac(this.#signingKeyFor(day), stringToSign).toString('hex');
-    const authorization =
-      `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    return { canonicalRequest, stringToSign, signature, authorization };
+    const date = headerValue(request.headers, 'x-amz-date').trim();
+    const undated = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'x-amz-date'),
+    );
+    return this.prepare({ ...request, headers: undated })(date);
+  }
+
+  /**
+   * For a request sent many times that differs only in its X-Amz-Date (so its headers leave that one out): the
+   * canonical request is assembled once around the date, and each signature costs one SHA-256 and one HMAC.
+   */
+  prepare(request: RequestToSign): (amzDate: string) => Signature {
+    const entries = canonicalEntries({ ...request.headers, 'x-amz-date': '' });
+    const dateIndex = entries.findIndex(([name]) => name === 'x-amz-date');
+    if (entries.findLastIndex(([name]) => name === 'x-amz-date') !== dateIndex) {
+      throw new Error('SigV4: a prepared request takes its X-Amz-Date from each signature, not from its headers');
+    }
+    const block = (from: number, to: number) =>
+      entries
+        .slice(from, to)
+        .map(([name, value]) => `${name}:${value}\n`)
+        .join('');
+    const signedHeaders = entries.map(([name]) => name).join(';');
+    const beforeDate = `${request.method}\n${request.path}\n\n${block(0, dateIndex)}x-amz-date:`;
+    const afterDate = `\n${block(dateIndex + 1, entries.length)}\n${signedHeaders}\n${request.payloadHash}`;
+    return (date) => {
+      const day = date.slice(0, 8);
+      const scope = `${day}/${this.#region}/${this.#service}/aws4_request`;
+      const canonicalRequest = beforeDate + date + afterDate;
+      const stringToSign = `${ALGORITHM}\n${date}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+      const signature = hmac(this.#signingKeyFor(day), stringToSign).toString('hex');
+      const authorization =
+        `${ALGORITHM} Credential=${this.#credentials.accessKeyId}/${scope}, ` +
+        `SignedHeaders=${signedHeaders}, Signature=${signature}`;
+      return { canonicalRequest, stringToSign, signature, authorization };
+    };
   }
 
   #signingKeyFor(day: string): Buffer {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { type SpawnedChild, spawnTracked, stopChild } from './children.js';
-import type { Endpoint } from './kms-client.js';
+import type { Endpoint } from './connection.js';
 import type { Credentials } from './sigv4-signer.js';
 
 // The servers under test. Each is started by the harness on a free loopback port, waited for until it
