@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -20,8 +19,10 @@ import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/roo
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
 import { withReadCache } from './persistence/cached/read-cache.js';
 import type { Persistence } from './persistence/port.js';
+import { DatabaseInUse } from './persistence/sqlite/database.js';
 import { openSqlitePersistence } from './persistence/sqlite/sqlite-persistence.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { writePrivateFile } from './shared/private-file.js';
 import { pooledRandom, type Random } from './shared/random.js';
 
 /**
@@ -68,16 +69,15 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-async function writePrivateFile(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const handle = await open(temporary, 'w', 0o600);
+function openDatabaseOf(dataDir: string, databaseFile: string): Persistence {
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    return openSqlitePersistence(databaseFile);
+  } catch (error) {
+    if (error instanceof DatabaseInUse) {
+      throw new StartupError(`The data dir ${dataDir} is in use by another Trent process; one process owns a data dir.`);
+    }
+    throw error;
   }
-  await rename(temporary, path);
 }
 
 /** Opens the root key: created only on an empty data dir, never over existing data. */
@@ -144,10 +144,16 @@ async function ensureAccount(
     accessKeyId: newAccessKeyId(deps.random),
     secretAccessKey: newSecretAccessKey(deps.random),
   };
+  if (chosen) {
+    // The operator chose them and has them: no copy of the secret is left on disk.
+    await provisionAccount({ persistence, keyStore: deps.keyStore, now: deps.clock.now() }, accountId, credentials);
+    logger.info({ accessKeyId: credentials.accessKeyId }, 'account root credentials taken from the environment');
+    return accountId;
+  }
   const file = join(config.dataDir, 'admin-credentials.json');
-  await writePrivateFile(file, `${JSON.stringify({ accountId, ...credentials }, null, 2)}\n`);
+  await writePrivateFile(file, `${JSON.stringify({ accountId, ...credentials }, null, 2)}\n`, 'replace');
   await provisionAccount({ persistence, keyStore: deps.keyStore, now: deps.clock.now() }, accountId, credentials);
-  announceCredentials(logger, file, credentials, deps.show && !chosen);
+  announceCredentials(logger, file, credentials, deps.show);
   return accountId;
 }
 
@@ -159,8 +165,8 @@ export async function startTrent(config: TrentConfig, overrides: TrentOverrides 
   const databaseFile = join(config.dataDir, 'trent.db');
   const rootKey = await openRootKey(config.dataDir, databaseFile);
   const keyStore = createSoftwareKeyStore(rootKey, random);
-  // One node owns this SQLite file, so the read cache sees every write (see read-cache.ts).
-  const persistence = withReadCache(openSqlitePersistence(databaseFile));
+  // One process owns this SQLite file (it holds the file's lock), so the read cache sees every write.
+  const persistence = withReadCache(openDatabaseOf(config.dataDir, databaseFile));
   try {
     await persistence.migrate();
     await checkRootKey(persistence, rootKey, config.dataDir);

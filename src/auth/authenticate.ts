@@ -23,6 +23,22 @@ export function accessKeySecretContext(accessKeyId: string): string {
 }
 
 /**
+ * Headers that choose what a request does. The body is signed, but an operation is named by X-Amz-Target:
+ * were it unsigned, a captured request (or a presigned URL) could be replayed as another operation whose
+ * input has the same members, e.g. a DescribeKey as a ScheduleKeyDeletion.
+ */
+const MUST_BE_SIGNED = ['x-amz-target', 'content-type'];
+
+function requireSignedSemantics(request: ReceivedRequest, signedHeaders: readonly string[]): void {
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    const name = (request.rawHeaders[index] as string).toLowerCase();
+    if (MUST_BE_SIGNED.includes(name) && !signedHeaders.includes(name)) {
+      throw kmsError('IncompleteSignatureException', `The ${name} header must be signed: add it to SignedHeaders.`);
+    }
+  }
+}
+
+/**
  * Opening a sealed secret costs an AES-GCM decryption per request; the plaintext is reused while the
  * sealed bytes stored for the key are unchanged (a new secret means new sealed bytes).
  */
@@ -71,6 +87,7 @@ export function createAuthenticator(
   });
   return async (request) => {
     const verified = await verifier.verify(request);
+    requireSignedSemantics(request, verified.signedHeaders);
     // Trent issues no session credentials yet, so no session token can be valid: refuse rather than ignore it.
     if (verified.securityToken !== undefined) {
       throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');

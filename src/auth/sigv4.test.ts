@@ -176,6 +176,7 @@ describe('AWS SigV4 test suite', { skip: Object.keys(suiteCases).length === 0 &&
           const { token } = context.credentials;
           assert.deepEqual(await suiteVerifier(context).verify(req), {
             principal: undefined,
+            signedHeaders: signed.signedHeaders,
             accessKeyId: context.credentials.access_key_id,
             region: context.region,
             service: context.service,
@@ -338,6 +339,7 @@ describe('SigV4 verifier', () => {
     const verified = await testVerifier().verify(signForTest({ region: 'eu-west-3' }));
     assert.deepEqual(verified, {
       principal: undefined,
+      signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-amz-target'],
       accessKeyId,
       region: 'eu-west-3',
       service: 'kms',
@@ -594,6 +596,7 @@ describe('SigV4 verifier', () => {
       );
       assert.deepEqual(verified, {
         principal: undefined,
+        signedHeaders: verified.signedHeaders,
         accessKeyId,
         region: 'us-east-1',
         service: 'kms',

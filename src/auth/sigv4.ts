@@ -33,6 +33,8 @@ export interface SigningSecret<Principal = undefined> {
 export interface VerifiedSignature<Principal = undefined> {
   /** The lookup's principal, returned only once the signature matched. */
   readonly principal: Principal;
+  /** Lowercase names of the headers the signature covers. */
+  readonly signedHeaders: readonly string[];
   readonly accessKeyId: string;
   readonly region: string;
   readonly service: string;
@@ -116,6 +118,7 @@ export function createSigV4Verifier<Principal = undefined>(options: SigV4Options
 
     return {
       principal: secret.principal,
+      signedHeaders: signed.signedHeaders,
       accessKeyId: credential.accessKeyId,
       region: credential.region,
       service: credential.service,

@@ -13,13 +13,22 @@ export interface CiphertextTarget {
 /**
  * Decrypt and ReEncrypt find their key in the blob. A KeyId in the request must name that same key
  * (IncorrectKeyException otherwise), so that a caller can insist on the key it trusts.
+ *
+ * The model makes CiphertextBlob optional only for DryRunModifiers IGNORE_CIPHERTEXT, which Trent does
+ * not support yet: without a blob there is nothing to decrypt, as for AWS without that modifier.
  */
 export async function keyOfCiphertext(
-  blob: Buffer,
+  blob: Buffer | undefined,
   keyIdParameter: string | undefined,
   context: RequestContext,
   keys: Keys,
 ): Promise<CiphertextTarget> {
+  if (blob === undefined) {
+    throw kmsError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
+    );
+  }
   const parsed = keys.parseCiphertext(blob);
   const key = await keys.keyOfCiphertext(context.scope, parsed);
   if (keyIdParameter !== undefined) {

@@ -7,7 +7,7 @@ import { arnOf } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
 interface DecryptInput {
-  CiphertextBlob: Buffer;
+  CiphertextBlob?: Buffer;
   KeyId?: string;
   EncryptionContext?: EncryptionContext;
   EncryptionAlgorithm?: string;

@@ -8,7 +8,7 @@ import { arnOf } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
 interface ReEncryptInput {
-  CiphertextBlob: Buffer;
+  CiphertextBlob?: Buffer;
   SourceEncryptionContext?: EncryptionContext;
   SourceKeyId?: string;
   DestinationKeyId: string;

@@ -85,6 +85,13 @@ describe('awsJson1_1 wire protocol', () => {
     assert.equal(response.json()['__type'], 'UnrecognizedClientException');
   });
 
+  it('a request whose X-Amz-Target is not signed cannot be replayed as another operation', async () => {
+    const headers = await signedHeaders(server.url, { target: undefined, body: '{}' });
+    const response = await call('TrentService.CreateKey', '{}', { unsigned: true, headers });
+    assert.equal(response.status, 400);
+    assert.equal(response.json()['__type'], 'IncompleteSignatureException');
+  });
+
   it('a session token is refused while Trent issues no session credentials', async () => {
     const response = await call('TrentService.ListKeys', '{}', {
       credentials: { ...TEST_CREDENTIALS, sessionToken: 'forged-session-token' },

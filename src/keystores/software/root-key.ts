@@ -10,10 +10,11 @@
  * The root key is only ever input keying material for HKDF: every use derives its own sub-key.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hkdfSha256 } from '../../crypto/hkdf.js';
 import { utf8 } from '../../shared/bytes.js';
+import { writePrivateFile } from '../../shared/private-file.js';
 
 export const ROOT_KEY_FILE_NAME = 'root.key';
 export const ROOT_KEY_LENGTH = 32;
@@ -59,42 +60,6 @@ async function readRootKey(path: string): Promise<Buffer | undefined> {
   }
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Writes `content` to `path` only if no file is there, atomically: readers see no file or the whole file.
- * A temporary file is written and fsynced, then hard-linked into place; link (unlike rename) fails when the
- * target exists, so two servers starting at once cannot overwrite each other's key. Returns false when
- * another process created the file first.
- */
-async function createFileOnce(dir: string, path: string, content: Buffer): Promise<boolean> {
-  const temporary = join(dir, `.${ROOT_KEY_FILE_NAME}.${randomBytes(8).toString('hex')}.tmp`);
-  const file = await open(temporary, 'wx', 0o600);
-  try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temporary);
-  }
-  if (checksModes) await fsyncPath(dir);
-  return true;
-}
-
 export async function loadOrCreateRootKey(
   dataDir: string,
   options: { create: boolean },
@@ -109,7 +74,8 @@ export async function loadOrCreateRootKey(
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(ROOT_KEY_LENGTH);
-  if (await createFileOnce(dataDir, path, Buffer.from(`${key.toString('hex')}\n`, 'latin1'))) {
+  // Created exclusively: two servers starting at once cannot overwrite each other's key.
+  if (await writePrivateFile(path, `${key.toString('hex')}\n`, 'once')) {
     return { key, created: true };
   }
   key.fill(0);
