@@ -74,7 +74,9 @@ function openDatabaseOf(dataDir: string, databaseFile: string): Persistence {
     return openSqlitePersistence(databaseFile);
   } catch (error) {
     if (error instanceof DatabaseInUse) {
-      throw new StartupError(`The data dir ${dataDir} is in use by another Trent process; one process owns a data dir.`);
+      throw new StartupError(
+        `The data dir ${dataDir} is in use by another Trent process; one process owns a data dir.`,
+      );
     }
     throw error;
   }

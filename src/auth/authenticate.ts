@@ -62,7 +62,8 @@ class OpenedSecrets {
 
 /**
  * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
- * The key is read on every request so that a deactivated or deleted key stops working at once.
+ * The key is looked up on every request (through the store's read cache, which every change to an
+ * access key passes), so a deactivated or deleted key stops working at once.
  */
 export function createAuthenticator(
   deps: AuthenticatorDependencies,

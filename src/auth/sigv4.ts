@@ -47,7 +47,7 @@ export interface SigV4Options<Principal = undefined> {
   readonly clock: Clock;
   /** The services a credential scope may name; the first is the one error messages name. */
   readonly expectedService: string | readonly string[];
-  /** Called on every request, so a deleted or disabled key stops working at once. */
+  /** Called on every request, so a deleted or disabled key stops working as soon as the lookup says so. */
   lookupSecret(accessKeyId: string): Promise<SigningSecret<Principal> | undefined>;
   /** How far the request time may be from the clock; 5 minutes unless said otherwise. */
   readonly maxSkewMillis?: number;
@@ -348,9 +348,11 @@ export function parseAmzDate(text: string): number | undefined {
     if (i !== 8 && (code < 0x30 || code > 0x39)) return undefined;
   }
   const field = (from: number, to: number) => Number(text.slice(from, to));
-  const millis = Date.UTC(field(0, 4), field(4, 6) - 1, field(6, 8), field(9, 11), field(11, 13), field(13, 15));
-  // Date.UTC rolls 20150231 over into March; the round trip refuses it.
-  return formatAmzDate(millis) === text ? millis : undefined;
+  const [month, day, hour, minute, second] = [field(4, 6), field(6, 8), field(9, 11), field(11, 13), field(13, 15)];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const millis = Date.UTC(field(0, 4), month - 1, day, hour, minute, second);
+  // Date.UTC rolls 20150231 over into March: a day that moved is refused.
+  return new Date(millis).getUTCDate() === day ? millis : undefined;
 }
 
 export function formatAmzDate(millis: number): string {

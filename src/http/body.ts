@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { kmsError } from '../errors/catalogue.js';
 
 /**
- * The largest body Trent reads. KMS's largest request (a 32 KiB key policy, or a 6 KiB blob with
- * context and grant tokens, base64-encoded) is far below it; anything bigger is refused before parsing.
+ * The largest body Trent reads. KMS's largest request (a key policy of up to 131,072 characters, or a
+ * 6 KiB blob with context and grant tokens, base64-encoded) fits; anything bigger is refused before parsing.
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { kmsError, messages } from '../errors/catalogue.js';
 import { readBody } from './body.js';
 import { type KmsPipelineDependencies, runKmsRequest } from './kms-pipeline.js';
-import { isKmsError, sendError, sendJson, toWireJson } from './wire.js';
+import { isKmsError, sendError, sendJson, wipeBlobs } from './wire.js';
 
 export interface HttpDependencies extends KmsPipelineDependencies {
   readonly logger: Logger;
@@ -29,7 +29,8 @@ async function serveKms(deps: HttpDependencies, request: IncomingMessage, respon
       target: header(request, 'x-amz-target'),
       contentType: header(request, 'content-type'),
     });
-    sendJson(response, 200, requestId, toWireJson(result));
+    sendJson(response, 200, requestId, result);
+    wipeBlobs(result);
   } catch (error) {
     if (isKmsError(error)) {
       sendError(response, requestId, error);
@@ -50,6 +51,8 @@ async function serveReadiness(deps: HttpDependencies, response: ServerResponse, 
   }
 }
 
+const MAX_CONNECTIONS = 1024;
+
 /** The listener: health endpoints without authentication, and the KMS API on POST /. */
 export function createHttpServer(deps: HttpDependencies): Server {
   const server = createServer((request, response) => {
@@ -67,7 +70,11 @@ export function createHttpServer(deps: HttpDependencies): Server {
     }
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // A whole request, headers and body, must arrive within 30 s: a slow sender cannot hold a body buffer long.
   server.requestTimeout = 30_000;
+  server.headersTimeout = 30_000;
+  // Bodies are read before the signature can be checked (its hash is signed), so the number of
+  // connections bounds the memory unauthenticated clients can hold: 1024 × 256 KiB at most.
+  server.maxConnections = MAX_CONNECTIONS;
   return server;
 }

@@ -16,6 +16,11 @@ export function keyArn(scope: Scope, keyId: string): string {
   return `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
 }
 
+/** The ARN of a key record (or anything scoped that carries a key id). */
+export function arnOf(key: Scope & { readonly keyId: string }): string {
+  return keyArn(key, key.keyId);
+}
+
 export function aliasArn(scope: Scope, aliasName: string): string {
   return `arn:aws:kms:${scope.region}:${scope.accountId}:${aliasName}`;
 }

@@ -5,8 +5,8 @@ import type { KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js'
 import type { Clock } from '../shared/clock.js';
 import { PreconditionFailed } from '../shared/needs.js';
 import type { Random } from '../shared/random.js';
-import { type KeyReference, keyArn, parseKeyReference } from './arn.js';
-import { blobAad, type ParsedBlob, parseBlob, serializeBlob } from './ciphertext-blob.js';
+import { arnOf, type KeyReference, keyArn, parseKeyReference } from './arn.js';
+import { type BlobHeader, blobAad, type ParsedBlob, parseBlob, serializeBlob } from './ciphertext-blob.js';
 import { requireUsable } from './key-state.js';
 
 export type EncryptionContext = Readonly<Record<string, string>>;
@@ -113,11 +113,11 @@ export class Keys {
   /** Seals plaintext under the key's current backing key, binding the header and the encryption context. */
   async encrypt(key: KeyRecord, plaintext: Uint8Array, context: EncryptionContext | undefined): Promise<Buffer> {
     requireUsable(key);
-    const header = { keyArn: keyArn(key, key.keyId), backingVersion: key.currentBackingVersion };
+    const header = { keyArn: arnOf(key), backingVersion: key.currentBackingVersion };
     const backing = await this.deps.persistence.findBackingKey(key.keyId, key.currentBackingVersion);
     if (!backing) throw new Error(`backing key ${key.keyId} v${key.currentBackingVersion} is missing`);
     const ref = { keyId: key.keyId, version: backing.version };
-    const sealed = await this.deps.keyStore.encrypt(ref, backing.handle, plaintext, blobAad(header, context));
+    const sealed = await this.deps.keyStore.encrypt(ref, backing.handle, plaintext, aadOf(header, context));
     return serializeBlob(header, sealed);
   }
 
@@ -148,11 +148,23 @@ export class Keys {
     if (!backing) throw invalidCiphertext();
     const ref = { keyId: key.keyId, version: backing.version };
     try {
-      return await this.deps.keyStore.decrypt(ref, backing.handle, parsed, blobAad(parsed, context));
+      return await this.deps.keyStore.decrypt(ref, backing.handle, parsed, aadOf(parsed, context));
     } catch (error) {
       if (error instanceof KeyStoreAuthenticationFailed) throw invalidCiphertext();
       throw error;
     }
+  }
+}
+
+/** The blob's AAD; a context that cannot be encoded (a lone surrogate is not UTF-8) is the caller's error. */
+function aadOf(header: BlobHeader, context: EncryptionContext | undefined): Buffer {
+  try {
+    return blobAad(header, context);
+  } catch (error) {
+    if (error instanceof PreconditionFailed) {
+      throw kmsError('ValidationException', 'Encryption context keys and values must be valid Unicode strings.');
+    }
+    throw error;
   }
 }
 

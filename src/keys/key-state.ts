@@ -1,14 +1,10 @@
 import { kmsError, messages } from '../errors/catalogue.js';
 import type { KeyRecord } from '../persistence/port.js';
-import { keyArn } from './arn.js';
+import { arnOf } from './arn.js';
 
 /** The key-state machine as AWS documents it for symmetric customer managed keys. */
 
 const DAY_MILLIS = 24 * 60 * 60 * 1000;
-
-function arnOf(key: KeyRecord): string {
-  return keyArn(key, key.keyId);
-}
 
 /** Cryptographic operations need an Enabled key. */
 export function requireUsable(key: KeyRecord): void {

@@ -1,10 +1,9 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import { aliasArn } from '../keys/arn.js';
+import { aliasArn, arnOf } from '../keys/arn.js';
 import type { Keys } from '../keys/key-service.js';
 import { requireNotPendingDeletion } from '../keys/key-state.js';
 import type { AliasRecord, KeyRecord } from '../keys/records.js';
 import type { RequestContext } from './definition.js';
-import { arnOf } from './on-key.js';
 
 /** An alias lives in the caller's account and Region and points at a key of that same account and Region. */
 export async function aliasTargetKey(targetKeyId: string, context: RequestContext, keys: Keys): Promise<KeyRecord> {

@@ -1,7 +1,8 @@
+import { arnOf } from '../keys/arn.js';
 import { deletionCancelled } from '../keys/key-state.js';
 import { changeKey } from './change-key.js';
 import { defineOperation } from './definition.js';
-import { arnOf, onKey } from './on-key.js';
+import { onKey } from './on-key.js';
 
 interface CancelKeyDeletionInput {
   KeyId: string;

@@ -1,7 +1,7 @@
 import { kmsError, messages } from '../errors/catalogue.js';
+import { arnOf } from '../keys/arn.js';
 import type { Keys } from '../keys/key-service.js';
 import type { KeyRecord } from '../keys/records.js';
-import { arnOf } from './on-key.js';
 
 /** Applies a key-state transition atomically against the current row (a concurrent change may have won). */
 export async function changeKey(

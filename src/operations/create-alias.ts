@@ -1,10 +1,9 @@
 import { kmsError } from '../errors/catalogue.js';
 import { checkAliasName } from '../keys/aliases.js';
-import { aliasArn } from '../keys/arn.js';
+import { aliasArn, arnOf } from '../keys/arn.js';
 import type { KeyRecord } from '../keys/records.js';
 import { aliasTargetKey } from './alias-target.js';
 import { defineOperation } from './definition.js';
-import { arnOf } from './on-key.js';
 
 interface CreateAliasInput {
   AliasName: string;

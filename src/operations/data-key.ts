@@ -1,8 +1,8 @@
 import { kmsError } from '../errors/catalogue.js';
+import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext, Keys } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
-import { arnOf } from './on-key.js';
 
 export interface DataKeyInput {
   KeyId: string;

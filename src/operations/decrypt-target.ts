@@ -1,9 +1,9 @@
 import { kmsError, messages } from '../errors/catalogue.js';
+import { arnOf } from '../keys/arn.js';
 import type { ParsedBlob } from '../keys/ciphertext-blob.js';
 import type { Keys } from '../keys/key-service.js';
 import type { KeyRecord } from '../keys/records.js';
 import type { RequestContext } from './definition.js';
-import { arnOf } from './on-key.js';
 
 export interface CiphertextTarget {
   readonly key: KeyRecord;

@@ -1,9 +1,9 @@
+import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import { refuseRecipient } from './data-key.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
-import { arnOf } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
 interface DecryptInput {

@@ -1,7 +1,8 @@
+import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import { defineOperation } from './definition.js';
-import { arnOf, onKey } from './on-key.js';
+import { onKey } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
 interface EncryptInput {

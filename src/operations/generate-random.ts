@@ -18,7 +18,7 @@ export const generateRandom = defineOperation({
       throw kmsError('UnsupportedOperationException', 'Custom key stores are not supported by Trent yet.');
     }
     if (input.NumberOfBytes === undefined) {
-      throw kmsError('ValidationException', 'Please specify the number of bytes.');
+      throw kmsError('ValidationException', 'NumberOfBytes is required.');
     }
     return { Plaintext: keys.randomBytes(input.NumberOfBytes) };
   },

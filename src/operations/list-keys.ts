@@ -1,4 +1,4 @@
-import { keyArn } from '../keys/arn.js';
+import { arnOf } from '../keys/arn.js';
 import { accountWide, defineOperation } from './definition.js';
 import { page, pageFields } from './paging.js';
 
@@ -19,7 +19,7 @@ export const listKeys = defineOperation({
       (key) => key.keyId,
     );
     return {
-      Keys: result.items.map((key) => ({ KeyId: key.keyId, KeyArn: keyArn(key, key.keyId) })),
+      Keys: result.items.map((key) => ({ KeyId: key.keyId, KeyArn: arnOf(key) })),
       ...pageFields(result),
     };
   },

@@ -1,4 +1,4 @@
-import { keyArn } from '../keys/arn.js';
+import { arnOf } from '../keys/arn.js';
 import type { KeyNaming, Keys } from '../keys/key-service.js';
 import type { KeyRecord } from '../keys/records.js';
 import type { AccessRequest, RequestContext, Resolved } from './definition.js';
@@ -12,9 +12,5 @@ export async function onKey(
   keys: Keys,
 ): Promise<Resolved<KeyRecord>> {
   const key = await keys.resolve(context.scope, keyIdParameter, naming);
-  return { access: [{ action, resource: keyArn(key, key.keyId) }], target: key };
-}
-
-export function arnOf(key: KeyRecord): string {
-  return keyArn(key, key.keyId);
+  return { access: [{ action, resource: arnOf(key) }], target: key };
 }

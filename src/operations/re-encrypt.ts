@@ -1,10 +1,9 @@
-import { keyArn } from '../keys/arn.js';
+import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
-import { arnOf } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
 interface ReEncryptInput {
@@ -31,7 +30,7 @@ export const reEncrypt = defineOperation({
     return {
       access: [
         { action: 'kms:ReEncryptFrom', resource: arnOf(source.key) },
-        { action: 'kms:ReEncryptTo', resource: keyArn(destination, destination.keyId) },
+        { action: 'kms:ReEncryptTo', resource: arnOf(destination) },
       ],
       target: { source, destination },
     };

@@ -1,9 +1,10 @@
 import { kmsError } from '../errors/catalogue.js';
+import { arnOf } from '../keys/arn.js';
 import { epochSeconds } from '../keys/key-metadata.js';
 import { scheduledForDeletion } from '../keys/key-state.js';
 import { changeKey } from './change-key.js';
 import { defineOperation } from './definition.js';
-import { arnOf, onKey } from './on-key.js';
+import { onKey } from './on-key.js';
 
 interface ScheduleKeyDeletionInput {
   KeyId: string;
@@ -14,10 +15,7 @@ interface ScheduleKeyDeletionInput {
 function pendingWindow(days: number | undefined): number {
   const window = days ?? 30;
   if (window < 7 || window > 30) {
-    throw kmsError(
-      'ValidationException',
-      `1 validation error detected: Value '${window}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30`,
-    );
+    throw kmsError('ValidationException', 'PendingWindowInDays must be between 7 and 30');
   }
   return window;
 }

@@ -1,9 +1,8 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import { aliasArn, keyArn } from '../keys/arn.js';
+import { aliasArn, arnOf, keyArn } from '../keys/arn.js';
 import type { KeyRecord } from '../keys/records.js';
 import { aliasTargetKey, existingAlias } from './alias-target.js';
 import { defineOperation } from './definition.js';
-import { arnOf } from './on-key.js';
 
 interface UpdateAliasInput {
   AliasName: string;

@@ -24,7 +24,11 @@ async function fsyncPath(path: string): Promise<void> {
  * place and the directory fsynced. `once`: hard-link instead of rename, which fails when the target exists,
  * so two processes can never overwrite each other; returns false when another got there first.
  */
-export async function writePrivateFile(path: string, content: Buffer | string, mode: 'once' | 'replace'): Promise<boolean> {
+export async function writePrivateFile(
+  path: string,
+  content: Buffer | string,
+  mode: 'once' | 'replace',
+): Promise<boolean> {
   const dir = dirname(path);
   const temporary = join(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   const file = await open(temporary, 'wx', 0o600);

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
 import type { KeyRecord } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
-import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { persistenceConformance } from './persistence-suite.js';
 
 /** A fresh directory per store, removed by its cleanup; the database sits one level down so its parent must be made. */

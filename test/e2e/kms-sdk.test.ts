@@ -245,9 +245,13 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
 
   it('refuses alias names AWS refuses', async () => {
     const keyId = await newKey();
-    for (const AliasName of ['orders', 'alias/aws/reserved']) {
+    const reserved = await awsError(() =>
+      kms.send(new CreateAliasCommand({ AliasName: 'alias/aws/reserved', TargetKeyId: keyId })),
+    );
+    assert.equal(reserved.name, 'InvalidAliasNameException');
+    for (const AliasName of ['orders', 'alias/has:colon']) {
       const error = await awsError(() => kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })));
-      assert.equal(error.name, 'InvalidAliasNameException', AliasName);
+      assert.equal(error.name, 'ValidationException', AliasName);
     }
     const badPattern = await awsError(() =>
       kms.send(new CreateAliasCommand({ AliasName: 'alias/has space', TargetKeyId: keyId })),
@@ -351,7 +355,7 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
 
     const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
     assert.equal(described.KeyMetadata?.KeyState, 'PendingDeletion');
-    assert.equal(described.KeyMetadata?.PendingDeletionWindowInDays, 7);
+    assert.equal(described.KeyMetadata?.PendingDeletionWindowInDays, undefined);
     assert.ok(described.KeyMetadata?.DeletionDate instanceof Date);
 
     const pendingMessage = `${ARN_PREFIX}${keyId} is pending deletion.`;
@@ -462,6 +466,16 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     assert.equal(describe.name, 'NotFoundException');
     const blob = await awsError(() => elsewhere.send(new DecryptCommand({ CiphertextBlob })));
     assert.equal(blob.name, 'InvalidCiphertextException');
+  });
+
+  it('an encryption context that is not valid Unicode is ValidationException, never a 500', async () => {
+    const keyId = await newKey();
+    const error = await awsError(() =>
+      kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x'), EncryptionContext: { a: '\ud800' } })),
+    );
+    assert.equal(error.name, 'ValidationException');
+    const missingBlob = await awsError(() => kms.send(new DecryptCommand({ KeyId: keyId })));
+    assert.equal(missingBlob.name, 'ValidationException');
   });
 
   it('DryRun answers DryRunOperationException and does nothing', async () => {

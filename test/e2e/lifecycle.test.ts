@@ -51,7 +51,10 @@ describe('data dir lifecycle and background jobs', () => {
       const kms = new KMSClient({
         endpoint: trent.url,
         region: 'us-east-1',
-        credentials: { accessKeyId: saved['accessKeyId'] as string, secretAccessKey: saved['secretAccessKey'] as string },
+        credentials: {
+          accessKeyId: saved['accessKeyId'] as string,
+          secretAccessKey: saved['secretAccessKey'] as string,
+        },
       });
       const listed = await kms.send(new ListKeysCommand({}));
       assert.deepEqual(listed.Keys, []);

@@ -30,7 +30,10 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('busy_timeout = 5000');
   } catch (error) {
     db.close();
-    if (error instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string }).code} ${error.message}`)) {
+    if (
+      error instanceof Error &&
+      /SQLITE_BUSY|database is locked/i.test(`${(error as { code?: string }).code} ${error.message}`)
+    ) {
       throw new DatabaseInUse(`${file} is in use by another process`);
     }
     throw error;
