@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type SpawnedChild, spawnTracked, stopChild } from './children.js';
 import type { Endpoint } from './connection.js';
@@ -79,6 +80,8 @@ const definitions: Readonly<Record<TargetName, TargetDefinition>> = {
         ],
         env: {
           ...process.env,
+          // One serving process per core, as Trent is meant to run for throughput; TRENT_WORKERS overrides.
+          TRENT_WORKERS: process.env['TRENT_WORKERS'] ?? String(availableParallelism()),
           TRENT_ADMIN_ACCESS_KEY_ID: credentials.accessKeyId,
           TRENT_ADMIN_SECRET_ACCESS_KEY: credentials.secretAccessKey,
         },

@@ -1,5 +1,15 @@
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_PORT, DEFAULT_REGION, StartupError, startTrent, type TrentConfig } from '../src/main.js';
+import type { Logger } from 'pino';
+import {
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  StartupError,
+  startPrimary,
+  startTrent,
+  startWorker,
+  type TrentConfig,
+} from '../src/main.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -29,12 +39,69 @@ interface ServerOptions {
   region: string;
   accountId?: string;
   logLevel: string;
+  workers: number;
+}
+
+/** Closes gracefully on SIGTERM or SIGINT, then exits. */
+function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A worker that dies this soon after it started is failing to start: the primary gives up. */
+const WORKER_START_GRACE_MILLIS = 5_000;
+
+/** The primary of `--workers N`: owns the data dir, forks the workers and replaces one that dies. */
+async function runPrimary(config: TrentConfig, workers: number): Promise<void> {
+  const primary = await startPrimary(config);
+  const startedAt = new Map<number, number>();
+  let stopping = false;
+  const fork = () => {
+    const worker = cluster.fork();
+    startedAt.set(worker.id, Date.now());
+  };
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    const exits = Object.values(cluster.workers ?? {}).map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (!worker || worker.isDead()) return resolve();
+          worker.once('exit', () => resolve());
+          worker.process.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(exits);
+    await primary.close();
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    if (lived < WORKER_START_GRACE_MILLIS) {
+      primary.logger.error({ code, signal }, 'a worker failed to start; stopping');
+      void stop().finally(() => process.exit(1));
+      return;
+    }
+    primary.logger.warn({ code, signal }, 'a worker exited; starting another');
+    fork();
+  });
+  for (let index = 0; index < workers; index += 1) fork();
+  closeOnSignals(primary.logger, stop);
 }
 
 async function runServer(options: ServerOptions): Promise<void> {
   // Everything the server writes (database, WAL, root key, credentials) is for its own user only.
   process.umask(0o077);
-  const trent = await startTrent({
+  const config: TrentConfig = {
     host: options.host,
     port: options.port,
     dataDir: options.dataDir,
@@ -42,19 +109,16 @@ async function runServer(options: ServerOptions): Promise<void> {
     accountId: options.accountId,
     adminCredentials: adminCredentialsFromEnvironment(),
     logLevel: options.logLevel,
-  });
-  const shutdown = (signal: string) => {
-    trent.logger.info({ signal }, 'shutting down');
-    trent.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        trent.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (options.workers > 1 && cluster.isPrimary) return runPrimary(config, options.workers);
+  const trent = options.workers > 1 ? await startWorker(config) : await startTrent(config);
+  closeOnSignals(trent.logger, () => trent.close());
+}
+
+function workerCount(value: string): number {
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new InvalidArgumentError('must be 1 to 64');
+  return workers;
 }
 
 const program = new Command('trent').description('Trent: a self-hosted key management service with the AWS KMS API');
@@ -86,6 +150,13 @@ program
       .argParser(accountIdOption),
   )
   .addOption(new Command().createOption('--log-level <level>', 'log level').env('TRENT_LOG_LEVEL').default('info'))
+  .addOption(
+    new Command()
+      .createOption('--workers <n>', 'processes serving the API (one per core uses every core)')
+      .env('TRENT_WORKERS')
+      .default(1)
+      .argParser(workerCount),
+  )
   .action(runServer);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,14 +12,14 @@ import {
   provisionAccount,
 } from './auth/bootstrap.js';
 import { createHttpServer } from './http/server.js';
-import { startKeyDeletionJob } from './jobs/key-deletion.js';
+import { type KeyDeletionJob, startKeyDeletionJob } from './jobs/key-deletion.js';
 import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
 import { withReadCache } from './persistence/cached/read-cache.js';
 import type { Persistence } from './persistence/port.js';
-import { DatabaseInUse } from './persistence/sqlite/database.js';
+import { acquireInstanceLock, type InstanceLock, InstanceLocked } from './persistence/sqlite/instance-lock.js';
 import { openSqlitePersistence } from './persistence/sqlite/sqlite-persistence.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { writePrivateFile } from './shared/private-file.js';
@@ -69,19 +69,6 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-function openDatabaseOf(dataDir: string, databaseFile: string): Persistence {
-  try {
-    return openSqlitePersistence(databaseFile);
-  } catch (error) {
-    if (error instanceof DatabaseInUse) {
-      throw new StartupError(
-        `The data dir ${dataDir} is in use by another Trent process; one process owns a data dir.`,
-      );
-    }
-    throw error;
-  }
-}
-
 /** Opens the root key: created only on an empty data dir, never over existing data. */
 async function openRootKey(dataDir: string, databaseFile: string): Promise<Buffer> {
   const hasData = existsSync(databaseFile);
@@ -125,7 +112,8 @@ function announceCredentials(logger: Logger, file: string, credentials: AdminCre
 
 /** The account this data dir serves, created with its root credentials on first start. */
 async function ensureAccount(
-  config: TrentConfig,
+  config: Pick<TrentConfig, 'accountId' | 'adminCredentials'>,
+  dataDirPath: string,
   deps: { persistence: Persistence; keyStore: KeyStore; random: Random; clock: Clock; logger: Logger; show: boolean },
 ): Promise<string> {
   const { persistence, logger } = deps;
@@ -152,48 +140,176 @@ async function ensureAccount(
     logger.info({ accessKeyId: credentials.accessKeyId }, 'account root credentials taken from the environment');
     return accountId;
   }
-  const file = join(config.dataDir, 'admin-credentials.json');
+  const file = join(dataDirPath, 'admin-credentials.json');
   await writePrivateFile(file, `${JSON.stringify({ accountId, ...credentials }, null, 2)}\n`, 'replace');
   await provisionAccount({ persistence, keyStore: deps.keyStore, now: deps.clock.now() }, accountId, credentials);
   announceCredentials(logger, file, credentials, deps.show);
   return accountId;
 }
 
-export async function startTrent(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
-  const clock = overrides.clock ?? systemClock;
-  const random = overrides.random ?? pooledRandom();
-  const logger = overrides.logger ?? pino({ level: config.logLevel ?? 'info', base: { service: 'trent' } });
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const databaseFile = join(config.dataDir, 'trent.db');
-  const rootKey = await openRootKey(config.dataDir, databaseFile);
-  const keyStore = createSoftwareKeyStore(rootKey, random);
-  // One process owns this SQLite file (it holds the file's lock), so the read cache sees every write.
-  const persistence = withReadCache(openDatabaseOf(config.dataDir, databaseFile));
+interface Runtime {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+}
+
+function runtimeOf(config: TrentConfig, overrides: TrentOverrides): Runtime {
+  return {
+    clock: overrides.clock ?? systemClock,
+    random: overrides.random ?? pooledRandom(),
+    logger: overrides.logger ?? pino({ level: config.logLevel ?? 'info', base: { service: 'trent' } }),
+  };
+}
+
+interface OpenDataDir {
+  readonly persistence: Persistence;
+  readonly keyStore: KeyStore;
+  readonly accountId: string;
+  close(): Promise<void>;
+}
+
+function takeInstanceLock(dataDir: string): InstanceLock {
   try {
-    await persistence.migrate();
-    await checkRootKey(persistence, rootKey, config.dataDir);
-    const show = overrides.showCredentials ?? process.stdout.isTTY === true;
-    const accountId = await ensureAccount(config, { persistence, keyStore, random, clock, logger, show });
-    return await listen(config, { persistence, keyStore, random, clock, logger, accountId });
+    return acquireInstanceLock(join(dataDir, 'trent.lock'));
   } catch (error) {
-    await persistence.close();
+    if (error instanceof InstanceLocked) {
+      throw new StartupError(`The data dir ${dataDir} is in use by another Trent instance.`);
+    }
     throw error;
   }
 }
 
-async function listen(
+/**
+ * Opens the data dir. Its owner (a single process, or a cluster's primary) holds the instance lock and
+ * initialises what is new; a cluster worker opens what its primary has initialised, which then only reads.
+ */
+async function openDataDir(
   config: TrentConfig,
-  deps: {
-    persistence: Persistence;
-    keyStore: KeyStore;
-    random: Random;
-    clock: Clock;
-    logger: Logger;
-    accountId: string;
-  },
-): Promise<RunningTrent> {
-  const { persistence, keyStore, clock, logger } = deps;
-  const keys = new Keys({ persistence, keyStore, clock, random: deps.random });
+  runtime: Runtime,
+  role: { owner: boolean; showCredentials: boolean },
+): Promise<OpenDataDir> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = role.owner ? takeInstanceLock(config.dataDir) : undefined;
+  const databaseFile = join(config.dataDir, 'trent.db');
+  let persistence: Persistence | undefined;
+  try {
+    const rootKey = await openRootKey(config.dataDir, databaseFile);
+    const keyStore = createSoftwareKeyStore(rootKey, runtime.random);
+    // Every process of the instance has its own connection; the cache watches the others' commits.
+    persistence = withReadCache(openSqlitePersistence(databaseFile));
+    await persistence.migrate();
+    await checkRootKey(persistence, rootKey, config.dataDir);
+    const accountId = await ensureAccount(role.owner ? config : {}, config.dataDir, {
+      persistence,
+      keyStore,
+      ...runtime,
+      show: role.showCredentials,
+    });
+    const opened = persistence;
+    return {
+      persistence: opened,
+      keyStore,
+      accountId,
+      async close() {
+        await opened.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await persistence?.close();
+    lock?.release();
+    throw error;
+  }
+}
+
+function startDeletionJob(config: TrentConfig, dataDir: OpenDataDir, runtime: Runtime): KeyDeletionJob {
+  const job = startKeyDeletionJob({
+    persistence: dataDir.persistence,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    intervalMillis: config.keyDeletionIntervalMillis ?? 60_000,
+  });
+  void job.runOnce().catch((error: unknown) => runtime.logger.error({ err: error }, 'key deletion job failed'));
+  return job;
+}
+
+/** One process that owns the data dir, serves the API and runs the jobs. */
+export async function startTrent(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
+  const runtime = runtimeOf(config, overrides);
+  const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
+  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
+  try {
+    const serving = await serve(config, dataDir, runtime);
+    const deletion = startDeletionJob(config, dataDir, runtime);
+    return {
+      ...serving,
+      runKeyDeletion: () => deletion.runOnce(),
+      close: once(async () => {
+        deletion.stop();
+        await serving.close();
+        await dataDir.close();
+      }),
+    };
+  } catch (error) {
+    await dataDir.close();
+    throw error;
+  }
+}
+
+/** A cluster's primary: owns the data dir, initialises it and runs the jobs; its workers serve the API. */
+export async function startPrimary(
+  config: TrentConfig,
+  overrides: TrentOverrides = {},
+): Promise<{ readonly logger: Logger; close(): Promise<void> }> {
+  const runtime = runtimeOf(config, overrides);
+  const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
+  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
+  const deletion = startDeletionJob(config, dataDir, runtime);
+  return {
+    logger: runtime.logger,
+    close: once(async () => {
+      deletion.stop();
+      await dataDir.close();
+    }),
+  };
+}
+
+/** A cluster worker: serves the API on the data dir its primary owns and has initialised. */
+export async function startWorker(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
+  const runtime = runtimeOf(config, overrides);
+  const dataDir = await openDataDir(config, runtime, { owner: false, showCredentials: false });
+  try {
+    const serving = await serve(config, dataDir, runtime);
+    return {
+      ...serving,
+      runKeyDeletion: async () => 0,
+      close: once(async () => {
+        await serving.close();
+        await dataDir.close();
+      }),
+    };
+  } catch (error) {
+    await dataDir.close();
+    throw error;
+  }
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= action();
+    return running;
+  };
+}
+
+async function serve(
+  config: TrentConfig,
+  dataDir: OpenDataDir,
+  runtime: Runtime,
+): Promise<{ url: string; port: number; accountId: string; logger: Logger; close(): Promise<void> }> {
+  const { persistence, keyStore } = dataDir;
+  const { clock, logger } = runtime;
+  const keys = new Keys({ persistence, keyStore, clock, random: runtime.random });
   const authenticate = createAuthenticator({ persistence, keyStore, clock });
   const server = createHttpServer({
     authenticate,
@@ -204,12 +320,6 @@ async function listen(
       await keyStore.healthCheck();
     },
   });
-  const deletion = startKeyDeletionJob({
-    persistence,
-    clock,
-    logger,
-    intervalMillis: config.keyDeletionIntervalMillis ?? 60_000,
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -217,25 +327,16 @@ async function listen(
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, accountId: deps.accountId, defaultRegion: config.region }, 'Trent is listening');
-  void deletion.runOnce().catch((error: unknown) => logger.error({ err: error }, 'key deletion job failed'));
-  let closing: Promise<void> | undefined;
+  logger.info({ url, accountId: dataDir.accountId, defaultRegion: config.region }, 'Trent is listening');
   return {
     url,
     port,
-    accountId: deps.accountId,
+    accountId: dataDir.accountId,
     logger,
-    runKeyDeletion: () => deletion.runOnce(),
-    close() {
-      closing ??= (async () => {
-        deletion.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-        await persistence.close();
-      })();
-      return closing;
-    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
   };
 }

@@ -92,6 +92,12 @@ export interface Persistence {
   migrate(): Promise<void>;
   /** Throws when the store cannot serve reads and writes (for /readyz). */
   ping(): Promise<void>;
+  /**
+   * A number that moves whenever a change committed by anyone else (another connection, another Trent
+   * process) becomes visible here; this connection's own writes do not move it. A cache in front of the
+   * store drops everything when it moves, so several processes can share one store.
+   */
+  dataVersion(): Promise<number>;
   close(): Promise<void>;
 
   /** Small named values the server keeps for itself (e.g. the root key's check value). */

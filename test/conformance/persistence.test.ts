@@ -130,4 +130,54 @@ describe('sqlite persistence on disk', () => {
       db.close();
     }
   });
+
+  test("another connection's commit moves dataVersion, and the read cache in front drops what it held", async () => {
+    const fresh = await temporaryDatabaseFile();
+    const other = openSqlitePersistence(fresh.file);
+    const cached = withReadCache(openSqlitePersistence(fresh.file));
+    try {
+      await other.migrate();
+      await cached.migrate();
+      const key = sampleKey('Enabled');
+      await other.insertKey(
+        key,
+        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
+        [],
+      );
+      assert.equal((await cached.findKey(key, key.keyId))?.state, 'Enabled');
+
+      const before = await cached.dataVersion();
+      await cached.updateKey(key, key.keyId, (current) => ({ ...current, description: 'own write' }));
+      assert.equal(await cached.dataVersion(), before, "the connection's own writes do not move it");
+      assert.equal((await cached.findKey(key, key.keyId))?.description, 'own write', 'now cached');
+
+      await other.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
+      assert.notEqual(await cached.dataVersion(), before);
+      assert.equal((await cached.findKey(key, key.keyId))?.state, 'Disabled');
+    } finally {
+      await cached.close();
+      await other.close();
+      await fresh.cleanup();
+    }
+  });
 });
+
+function sampleKey(state: KeyRecord['state']): KeyRecord {
+  return {
+    accountId: '111122223333',
+    region: 'us-east-1',
+    keyId: '1234abcd-12ab-34cd-56ef-1234567890ac',
+    createdAt: 1_700_000_000_000,
+    description: '',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    origin: 'AWS_KMS',
+    multiRegion: false,
+    policy: '{}',
+    state,
+    deletionDate: null,
+    pendingWindowInDays: null,
+    keyStore: 'software',
+    currentBackingVersion: 1,
+  };
+}

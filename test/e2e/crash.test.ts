@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -18,6 +15,7 @@ import {
   paginateListAliases,
   paginateListKeys,
 } from '@aws-sdk/client-kms';
+import { killHard, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 /**
  * Crash safety: a real `trent server` child process is killed with SIGKILL in the middle of a burst of
@@ -25,15 +23,11 @@ import {
  * restart every acked key and alias exists and every acked ciphertext decrypts.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CYCLES = cyclesFromEnvironment();
 const WORKERS = 8;
 /** One chain is CreateKey -> CreateAlias -> Encrypt; the cap bounds a burst if the kill comes late. */
 const MAX_CHAINS_PER_BURST = 400;
 const KILL_AFTER_MILLIS = { min: 50, max: 400 };
-const READY_TRIES = 100;
-const READY_INTERVAL_MILLIS = 100;
-const START_ATTEMPTS = 3;
 const CREDENTIALS = {
   accessKeyId: 'AKIATRENTCRASHTEST01',
   secretAccessKey: 'trent-crash-test-secret-0123456789abcdef',
@@ -73,82 +67,6 @@ function appendAcked(into: Acked, from: Acked): void {
   into.keyIds.push(...from.keyIds);
   into.aliases.push(...from.aliases);
   into.ciphertexts.push(...from.ciphertexts);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
-
-/** The environment the child sees: no TRENT_* leaking in from the developer's shell. */
-function childEnvironment(): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRENT_')));
-  return {
-    ...inherited,
-    TRENT_LOG_LEVEL: 'warn',
-    TRENT_ADMIN_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    TRENT_ADMIN_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-  };
-}
-
-interface ServerProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<unknown>;
-  /** The tail of the child's stderr, for the failure message. */
-  stderr(): string;
-}
-
-function spawnServer(dataDir: string, port: number): ServerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'cli/trent.ts', 'server', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
-    { cwd: REPO_ROOT, env: childEnvironment(), stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4096);
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  return { url: `http://127.0.0.1:${port}`, child, exited, stderr: () => stderr };
-}
-
-/** Starts the server on a free port; another process may grab that port first, so a few ports are tried. */
-async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  for (let attempt = 1; ; attempt++) {
-    const server = spawnServer(dataDir, await freePort());
-    if (await becameReady(server)) return server;
-    await killHard(server);
-    if (attempt === START_ATTEMPTS || !server.stderr().includes('EADDRINUSE')) {
-      throw new Error(`trent server at ${server.url} did not become ready; stderr:\n${server.stderr()}`);
-    }
-  }
-}
-
-async function becameReady(server: ServerProcess): Promise<boolean> {
-  for (let attempt = 0; attempt < READY_TRIES; attempt++) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) return false;
-    try {
-      const response = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return true;
-    } catch {
-      // Not listening yet.
-    }
-    await delay(READY_INTERVAL_MILLIS);
-  }
-  return false;
-}
-
-async function killHard(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
-  await server.exited;
 }
 
 function kmsClient(url: string): KMSClient {
@@ -283,7 +201,7 @@ async function verifyEverything(kms: KMSClient, acked: Acked): Promise<void> {
 }
 
 async function withRestartedServer(dataDir: string, check: (kms: KMSClient) => Promise<void>): Promise<ServerProcess> {
-  const server = await startServerProcess(dataDir);
+  const server = await startServerProcess(dataDir, CREDENTIALS);
   const kms = kmsClient(server.url);
   try {
     await check(kms);

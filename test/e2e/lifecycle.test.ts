@@ -70,7 +70,7 @@ describe('data dir lifecycle and background jobs', () => {
     try {
       await assert.rejects(
         startTrent({ host: '127.0.0.1', port: 0, dataDir, region: 'us-east-1' }, { logger: pino({ level: 'silent' }) }),
-        /in use by another Trent process/,
+        /in use by another Trent instance/,
       );
     } finally {
       await first.stop();

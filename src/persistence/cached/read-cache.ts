@@ -34,9 +34,9 @@ function scoped(scope: Scope, name: string): string {
 
 /**
  * Keeps the rows every request reads (its access key, its key, the key's backing key, an alias) in memory,
- * in front of any adapter. Correct only while this process is the only writer: every mutation goes through
- * this wrapper and drops what it touches before it returns. A store shared by several Trent nodes must
- * not be wrapped without a cross-node invalidation (issue: PostgreSQL, several nodes).
+ * in front of any adapter. Every mutation through this wrapper drops what it touches before it returns;
+ * changes made by anyone else (another process on the same SQLite file) show in the store's dataVersion,
+ * which is checked before every cached read and empties the cache when it moved.
  *
  * A read that started before a mutation never fills the cache with what it read: a generation counter,
  * bumped by every mutation, must be unchanged between the start of the read and its end.
@@ -47,6 +47,16 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
   const backingKeys = new BoundedMap<BackingKeyRecord>(capacity);
   const aliases = new BoundedMap<AliasRecord>(capacity);
   let generation = 0;
+  let seenVersion: number | undefined;
+
+  /** Another process committed since the last look: nothing cached can be trusted any more. */
+  async function dropIfChangedElsewhere(): Promise<void> {
+    const version = await inner.dataVersion();
+    if (version === seenVersion) return;
+    seenVersion = version;
+    generation += 1;
+    for (const cache of [accessKeys, keys, backingKeys, aliases]) cache.clear();
+  }
 
   /** Records are frozen, but their byte fields are not: `copy` hands each caller bytes of its own. */
   async function cachedRead<Value>(
@@ -55,6 +65,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     read: () => Promise<Value | undefined>,
     copy: (value: Value) => Value = (value) => value,
   ): Promise<Value | undefined> {
+    await dropIfChangedElsewhere();
     const hit = cache.get(key);
     if (hit !== undefined) return copy(hit);
     const startedAt = generation;
@@ -88,6 +99,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
   return {
     migrate: () => inner.migrate(),
     ping: () => inner.ping(),
+    dataVersion: () => inner.dataVersion(),
     close: () => inner.close(),
     getSetting: (name) => inner.getSetting(name),
     putSettingIfAbsent: (name, value) => inner.putSettingIfAbsent(name, value),

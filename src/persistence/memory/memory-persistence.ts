@@ -91,6 +91,11 @@ export function createMemoryPersistence(): Persistence {
       store();
     },
 
+    async dataVersion() {
+      store();
+      return 0;
+    },
+
     async close() {
       current = undefined;
     },

@@ -44,6 +44,9 @@ export function openSqlitePersistence(file: string): Persistence {
     return prepared;
   };
 
+  // SQLite's own counter of commits by other connections to this file.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+
   const keyInScope = (scope: Scope, keyId: string) => statements().findKey.get({ ...scoped(scope), key_id: keyId });
   const requireKeyInScope = (scope: Scope, keyId: string) =>
     needs(keyInScope(scope, keyId) !== undefined, `key ${keyId} does not exist in ${scope.accountId}/${scope.region}`);
@@ -103,6 +106,10 @@ export function openSqlitePersistence(file: string): Persistence {
     async migrate() {
       migrate(db);
       prepared = undefined;
+    },
+
+    async dataVersion() {
+      return dataVersion.get() as number;
     },
 
     async ping() {
