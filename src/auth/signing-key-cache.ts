@@ -27,11 +27,21 @@ export class SigningKeyCache {
   constructor(private readonly capacity = 1024) {}
 
   signingKey(scope: SigningScope, secret: Buffer): Buffer {
-    // '/' cannot occur inside a parsed credential's parts, so the id is unambiguous.
-    const id = `${scope.accessKeyId}/${scope.date}/${scope.region}/${scope.service}`;
-    const cached = this.entries.get(id);
-    if (cached && sameBytes(cached.secret, secret)) return cached.signingKey;
-    const signingKey = deriveSigningKey(secret, scope);
+    return this.peek(scope, secret) ?? this.remember(scope, secret, deriveSigningKey(secret, scope));
+  }
+
+  /** The cached key, if one was derived from these very secret bytes. */
+  peek(scope: SigningScope, secret: Buffer): Buffer | undefined {
+    const cached = this.entries.get(cacheId(scope));
+    return cached && sameBytes(cached.secret, secret) ? cached.signingKey : undefined;
+  }
+
+  /**
+   * Caches a derived key. The verifier calls it only once a signature made with the key matched, so a
+   * caller with a valid access key id but no secret cannot flush the cache with made-up Regions.
+   */
+  remember(scope: SigningScope, secret: Buffer, signingKey: Buffer): Buffer {
+    const id = cacheId(scope);
     this.entries.delete(id);
     if (this.entries.size >= this.capacity) this.evictOldest();
     this.entries.set(id, { accessKeyId: scope.accessKeyId, secret: Buffer.from(secret), signingKey });
@@ -53,6 +63,11 @@ export class SigningKeyCache {
     const oldest = this.entries.keys().next();
     if (!oldest.done) this.entries.delete(oldest.value);
   }
+}
+
+/** '/' cannot occur inside a parsed credential's parts, so the id is unambiguous. */
+function cacheId(scope: SigningScope): string {
+  return `${scope.accessKeyId}/${scope.date}/${scope.region}/${scope.service}`;
 }
 
 export function deriveSigningKey(secret: Buffer, scope: SigningScope): Buffer {

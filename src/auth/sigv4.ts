@@ -8,7 +8,7 @@ import { kmsError } from '../errors/catalogue.js';
 import type { Clock } from '../shared/clock.js';
 import { needs } from '../shared/needs.js';
 import { canonicalRequest, type HeaderIndex, indexHeaders, parseQuery, type QueryParam } from './canonical-request.js';
-import { SigningKeyCache, type SigningScope } from './signing-key-cache.js';
+import { deriveSigningKey, SigningKeyCache, type SigningScope } from './signing-key-cache.js';
 
 export { canonicalRequest } from './canonical-request.js';
 
@@ -111,10 +111,11 @@ export function createSigV4Verifier<Principal = undefined>(options: SigV4Options
     const payloadHash = sha256Hex(req.body);
     checkDeclaredPayloadHash(signed.headers, payloadHash);
     const toSign = stringToSign(signed.requestTime, credential.scope, canonicalRequest({ ...signed, payloadHash }));
-    const expected = createHmac('sha256', signingKeys.signingKey(credential, secret.secretAccessKey))
-      .update(toSign, 'utf8')
-      .digest();
+    const cachedKey = signingKeys.peek(credential, secret.secretAccessKey);
+    const signingKey = cachedKey ?? deriveSigningKey(secret.secretAccessKey, credential);
+    const expected = createHmac('sha256', signingKey).update(toSign, 'utf8').digest();
     if (!signatureMatches(expected, signed.signature)) throw kmsError('InvalidSignatureException', signatureMismatch);
+    if (cachedKey === undefined) signingKeys.remember(credential, secret.secretAccessKey, signingKey);
 
     return {
       principal: secret.principal,
