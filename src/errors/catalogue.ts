@@ -96,7 +96,7 @@ export function kmsError(type: ErrorType, message?: string): KmsError {
 export const messages = {
   keyNotFound: (keyArn: string) => `Key '${keyArn}' does not exist`,
   aliasNotFound: (aliasArn: string) => `Alias ${aliasArn} is not found.`,
-  invalidKeyId: (keyId: string) => `Invalid keyId '${keyId}'`,
+  invalidKeyId: (keyId: string) => `Invalid keyId ${keyId}`,
   keyDisabled: (keyArn: string) => `${keyArn} is disabled.`,
   keyPendingDeletion: (keyArn: string) => `${keyArn} is pending deletion.`,
   keyNotPendingDeletion: (keyArn: string) => `${keyArn} is not pending deletion.`,

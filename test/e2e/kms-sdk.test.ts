@@ -398,6 +398,7 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     assert.equal(unknownAlias.name, 'NotFoundException');
     const garbage = await awsError(() => kms.send(new DescribeKeyCommand({ KeyId: 'not-a-key' })));
     assert.equal(garbage.name, 'NotFoundException');
+    assert.equal(garbage.message, 'Invalid keyId not-a-key');
     const aliasWhereKeyOnly = await awsError(() => kms.send(new EnableKeyCommand({ KeyId: 'alias/anything' })));
     assert.equal(aliasWhereKeyOnly.name, 'NotFoundException');
   });
