@@ -15,8 +15,10 @@ export function checkNewTags(tags: readonly Tag[]): void {
   }
 }
 
+export function tooManyTags() {
+  return kmsError('LimitExceededException', `A key can have at most ${MAX_TAGS_PER_KEY} tags.`);
+}
+
 export function checkTagCount(count: number): void {
-  if (count > MAX_TAGS_PER_KEY) {
-    throw kmsError('LimitExceededException', `A key can have at most ${MAX_TAGS_PER_KEY} tags.`);
-  }
+  if (count > MAX_TAGS_PER_KEY) throw tooManyTags();
 }

@@ -1,6 +1,6 @@
 import { requireNotPendingDeletion } from '../keys/key-state.js';
 import type { Tag } from '../keys/records.js';
-import { checkNewTags, checkTagCount } from '../keys/tags.js';
+import { checkNewTags, MAX_TAGS_PER_KEY, tooManyTags } from '../keys/tags.js';
 import { defineOperation } from './definition.js';
 import { onKey } from './on-key.js';
 
@@ -16,10 +16,8 @@ export const tagResource = defineOperation({
   async handle(input, key, _context, keys) {
     requireNotPendingDeletion(key);
     checkNewTags(input.Tags);
-    const existing = await keys.persistence.listTags(key, key.keyId, { limit: 1000 });
-    const keysAfter = new Set([...existing.map((tag) => tag.TagKey), ...input.Tags.map((tag) => tag.TagKey)]);
-    checkTagCount(keysAfter.size);
-    await keys.persistence.putTags(key, key.keyId, input.Tags);
+    const stored = await keys.persistence.putTags(key, key.keyId, input.Tags, MAX_TAGS_PER_KEY);
+    if (!stored) throw tooManyTags();
     return {};
   },
 });

@@ -141,8 +141,12 @@ export interface Persistence {
 
   /** Ordered by TagKey. */
   listTags(scope: Scope, keyId: string, page: PageRequest): Promise<Tag[]>;
-  /** Adds or overwrites tags of an existing key, all or nothing. */
-  putTags(scope: Scope, keyId: string, tags: readonly Tag[]): Promise<void>;
+  /**
+   * Adds or overwrites tags of an existing key, all or nothing. Returns false, changing nothing, when the
+   * key would end up with more than `maxTags` tags: the count is checked inside the write, so concurrent
+   * callers (other processes included) cannot pass the limit together.
+   */
+  putTags(scope: Scope, keyId: string, tags: readonly Tag[], maxTags: number): Promise<boolean>;
   /** Removes the named tag keys; absent ones are ignored. */
   removeTags(scope: Scope, keyId: string, tagKeys: readonly string[]): Promise<void>;
 }

@@ -503,7 +503,10 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
       withStore(async (persistence) => {
         const keyId = keyIdOf(1);
         await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), [tag('team', 'blue')]);
-        await persistence.putTags(home, keyId, [tag('team', 'red'), tag('env', 'prod'), tag('cost', '42')]);
+        assert.equal(
+          await persistence.putTags(home, keyId, [tag('team', 'red'), tag('env', 'prod'), tag('cost', '42')], 50),
+          true,
+        );
         assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [
           tag('cost', '42'),
           tag('env', 'prod'),
@@ -516,15 +519,39 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
         ]);
       }));
 
+    test('putTags refuses, changing nothing, when the key would pass the tag limit; overwrites do not count', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), [tag('a', '1'), tag('b', '1')]);
+        assert.equal(await persistence.putTags(home, keyId, [tag('a', '2'), tag('c', '1')], 3), true);
+        assert.equal(await persistence.putTags(home, keyId, [tag('b', '2'), tag('d', '1')], 3), false);
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [
+          tag('a', '2'),
+          tag('b', '1'),
+          tag('c', '1'),
+        ]);
+      }));
+
+    test('concurrent putTags never pass the tag limit together', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), []);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, index) => persistence.putTags(home, keyId, [tag(`t${index}`, 'v')], 5)),
+        );
+        assert.equal(results.filter(Boolean).length, 5);
+        assert.equal((await persistence.listTags(home, keyId, { limit: 20 })).length, 5);
+      }));
+
     test('tags belong to a key of the scope: elsewhere they are neither listed nor changed', () =>
       withStore(async (persistence) => {
         const keyId = keyIdOf(1);
         await persistence.insertKey(keyRecord(home, keyId), backingKeyRecord(keyId), [tag('team', 'blue')]);
         assert.deepEqual(await persistence.listTags(otherAccount, keyId, { limit: 10 }), []);
         assert.deepEqual(await persistence.listTags(otherRegion, keyId, { limit: 10 }), []);
-        await assert.rejects(persistence.putTags(otherAccount, keyId, [tag('team', 'red')]));
+        await assert.rejects(persistence.putTags(otherAccount, keyId, [tag('team', 'red')], 50));
         await assert.rejects(persistence.removeTags(otherRegion, keyId, ['team']));
-        await assert.rejects(persistence.putTags(home, keyIdOf(2), [tag('team', 'red')]));
+        await assert.rejects(persistence.putTags(home, keyIdOf(2), [tag('team', 'red')], 50));
         assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'blue')]);
       }));
 

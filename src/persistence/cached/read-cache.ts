@@ -163,7 +163,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
       ),
     listAliases: (scope, page, keyId) => inner.listAliases(scope, page, keyId),
     listTags: (scope, keyId, page) => inner.listTags(scope, keyId, page),
-    putTags: (scope, keyId, tags) => inner.putTags(scope, keyId, tags),
+    putTags: (scope, keyId, tags, maxTags) => inner.putTags(scope, keyId, tags, maxTags),
     removeTags: (scope, keyId, tagKeys) => inner.removeTags(scope, keyId, tagKeys),
   };
 }

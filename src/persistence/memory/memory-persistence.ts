@@ -225,9 +225,12 @@ export function createMemoryPersistence(): Persistence {
       return pageOf(tags, (tag) => tag.TagKey, page);
     },
 
-    async putTags(scope, keyId, tags) {
+    async putTags(scope, keyId, tags, maxTags) {
       requireKeyInScope(scope, keyId);
+      const tagKeys = new Set([...(store().tags.get(keyId)?.keys() ?? []), ...tags.map((tag) => tag.TagKey)]);
+      if (tagKeys.size > maxTags) return false;
       writeTags(keyId, tags);
+      return true;
     },
 
     async removeTags(scope, keyId, tagKeys) {

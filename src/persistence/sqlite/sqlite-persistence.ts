@@ -92,9 +92,13 @@ export function openSqlitePersistence(file: string): Persistence {
     return statements().retargetAlias.run(params).changes === 1;
   });
 
-  const putTags = db.transaction((scope: Scope, keyId: string, tags: readonly Tag[]) => {
+  /** Thrown inside the transaction to roll it back; never leaves this file. */
+  class TooManyTags extends Error {}
+
+  const putTags = db.transaction((scope: Scope, keyId: string, tags: readonly Tag[], maxTags: number) => {
     requireKeyInScope(scope, keyId);
     writeTags(keyId, tags);
+    if ((statements().countTags.get(keyId)?.count ?? 0) > maxTags) throw new TooManyTags();
   });
 
   const removeTags = db.transaction((scope: Scope, keyId: string, tagKeys: readonly string[]) => {
@@ -206,8 +210,14 @@ export function openSqlitePersistence(file: string): Persistence {
       return readPage(statements().listTags, { ...scoped(scope), key_id: keyId }, page).map(rowToTag);
     },
 
-    async putTags(scope, keyId, tags) {
-      putTags.immediate(scope, keyId, tags);
+    async putTags(scope, keyId, tags, maxTags) {
+      try {
+        putTags.immediate(scope, keyId, tags, maxTags);
+        return true;
+      } catch (error) {
+        if (error instanceof TooManyTags) return false;
+        throw error;
+      }
     },
 
     async removeTags(scope, keyId, tagKeys) {

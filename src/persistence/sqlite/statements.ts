@@ -123,6 +123,7 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (key_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value`,
     ),
     removeTag: db.prepare<[string, string]>('DELETE FROM key_tags WHERE key_id = ? AND tag_key = ?'),
+    countTags: db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM key_tags WHERE key_id = ?'),
   };
 }
 
