@@ -14,7 +14,7 @@
  * blobAad, together with the encryption context.
  */
 import type { Sealed } from '../keystores/port.js';
-import { lengthPrefixed, utf8 } from '../shared/bytes.js';
+import { lengthPrefixed, u32, utf8 } from '../shared/bytes.js';
 import { needs } from '../shared/needs.js';
 import { encodeEncryptionContext } from './encryption-context.js';
 
@@ -46,12 +46,6 @@ function checkedArn(header: BlobHeader): Buffer {
     'backing-key version must be a u32',
   );
   return arn;
-}
-
-function u32(value: number): Buffer {
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(value, 0);
-  return out;
 }
 
 export function serializeBlob(header: BlobHeader, sealed: Sealed): Buffer {

@@ -8,7 +8,7 @@
  * without lengths, and collide), and sorting makes the encoding independent of the order the client sent.
  * No context and an empty context encode the same, as AWS treats them the same.
  */
-import { lengthPrefixed, utf8 } from '../shared/bytes.js';
+import { lengthPrefixed, u32, utf8 } from '../shared/bytes.js';
 import { needs } from '../shared/needs.js';
 
 /** With the u flag, a surrogate half matches only when it is unpaired. */
@@ -25,7 +25,8 @@ export function encodeEncryptionContext(context: Readonly<Record<string, string>
     ([key, value]) => [wellFormedUtf8(key), wellFormedUtf8(value)] as const,
   );
   pairs.sort(([a], [b]) => Buffer.compare(a, b));
-  const count = Buffer.allocUnsafe(4);
-  count.writeUInt32BE(pairs.length, 0);
-  return Buffer.concat([count, ...pairs.flatMap(([key, value]) => [lengthPrefixed(key), lengthPrefixed(value)])]);
+  return Buffer.concat([
+    u32(pairs.length),
+    ...pairs.flatMap(([key, value]) => [lengthPrefixed(key), lengthPrefixed(value)]),
+  ]);
 }

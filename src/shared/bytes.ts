@@ -6,6 +6,13 @@ export function lengthPrefixed(field: Uint8Array): Buffer {
   return out;
 }
 
+/** A big-endian unsigned 32-bit integer. */
+export function u32(value: number): Buffer {
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(value, 0);
+  return out;
+}
+
 export function utf8(text: string): Buffer {
   return Buffer.from(text, 'utf8');
 }

@@ -17,7 +17,7 @@
  */
 import { AuthenticationFailed, aesGcmDecrypt, aesGcmEncrypt } from '../../crypto/aes-gcm.js';
 import { hkdfSha256 } from '../../crypto/hkdf.js';
-import { lengthPrefixed, utf8 } from '../../shared/bytes.js';
+import { lengthPrefixed, u32, utf8 } from '../../shared/bytes.js';
 import { needs } from '../../shared/needs.js';
 import type { Random } from '../../shared/random.js';
 import { type BackingKeyRef, type KeyStore, KeyStoreAuthenticationFailed, type Sealed } from '../port.js';
@@ -40,12 +40,6 @@ const label = {
 };
 
 const noSalt = Buffer.alloc(0);
-
-function u32(value: number): Buffer {
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(value, 0);
-  return out;
-}
 
 function checkRef(ref: BackingKeyRef): void {
   const keyIdLength = Buffer.byteLength(ref.keyId, 'utf8');
