@@ -315,6 +315,13 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
       kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'aws:x', TagValue: '1' }] })),
     );
     assert.equal(reserved.name, 'TagException');
+    const tags = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => ({ TagKey: `k${from + index}`, TagValue: 'v' }));
+    await kms.send(new TagResourceCommand({ KeyId: keyId, Tags: tags(0, 49) }));
+    const overLimit = await awsError(() => kms.send(new TagResourceCommand({ KeyId: keyId, Tags: tags(49, 2) })));
+    assert.equal(overLimit.name, 'LimitExceededException');
+    const listed = await kms.send(new ListResourceTagsCommand({ KeyId: keyId }));
+    assert.equal(listed.Tags?.length, 50, 'the refused request changed nothing');
   });
 
   it('UpdateKeyDescription changes the description', async () => {
