@@ -200,8 +200,12 @@ async function verifyEverything(kms: KMSClient, acked: Acked): Promise<void> {
   await verifyDecrypts(kms, acked.ciphertexts);
 }
 
-async function withRestartedServer(dataDir: string, check: (kms: KMSClient) => Promise<void>): Promise<ServerProcess> {
-  const server = await startServerProcess(dataDir, CREDENTIALS);
+async function withRestartedServer(
+  dataDir: string,
+  check: (kms: KMSClient) => Promise<void>,
+  extraArguments: readonly string[] = [],
+): Promise<ServerProcess> {
+  const server = await startServerProcess(dataDir, CREDENTIALS, extraArguments);
   const kms = kmsClient(server.url);
   try {
     await check(kms);
@@ -232,10 +236,15 @@ describe('crash safety of a real trent server process', () => {
 
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const previous = lastBurst;
-      const server = await withRestartedServer(dataDir, async (kms) => {
-        await verifyListed(kms, everything);
-        await verifyDecrypts(kms, previous.ciphertexts);
-      });
+      // Every other cycle runs a primary with two workers: the kill takes the primary, its workers follow.
+      const server = await withRestartedServer(
+        dataDir,
+        async (kms) => {
+          await verifyListed(kms, everything);
+          await verifyDecrypts(kms, previous.ciphertexts);
+        },
+        cycle % 2 === 1 ? ['--workers', '2'] : [],
+      );
       running.add(server);
       const { acked, inFlightAtKill } = await burstAndKill(server, cycle);
       running.delete(server);
