@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Caller } from '../shared/caller.js';
 import { decide, denialMessage } from './decide.js';
+import { globalConditions } from './request-context.js';
 
 const root: Caller = {
   accountId: '111122223333',
@@ -12,26 +13,89 @@ const root: Caller = {
 };
 const ownKey = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const otherKey = 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const conditions = globalConditions(root, '127.0.0.1', Date.UTC(2026, 10, 28));
+
+const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const defaultPolicy = policy({ Effect: 'Allow', Principal: { AWS: root.arn }, Action: 'kms:*', Resource: '*' });
 
 describe('decide', () => {
-  it('allows the account root on its own keys and on account-wide actions', () => {
-    assert.deepEqual(decide(root, { action: 'kms:Encrypt', resource: ownKey }), { allowed: true });
-    assert.deepEqual(decide(root, { action: 'kms:CreateKey', resource: '*' }), { allowed: true });
-  });
-
-  it("denies another account's key with AWS's wording", () => {
-    const check = { action: 'kms:Decrypt', resource: otherKey };
-    const decision = decide(root, check);
-    assert.equal(decision.allowed, false);
-    assert.equal(
-      denialMessage(root, check, decision),
-      `User: arn:aws:iam::111122223333:root is not authorized to perform: kms:Decrypt on resource: ${otherKey} because no resource-based policy allows the kms:Decrypt action`,
+  it("allows the account root on a key whose policy allows the account, and on its own account's resources", () => {
+    assert.deepEqual(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy: defaultPolicy }, conditions), {
+      allowed: true,
+    });
+    assert.deepEqual(decide(root, { action: 'kms:CreateKey', resource: '*' }, conditions), { allowed: true });
+    assert.deepEqual(
+      decide(root, { action: 'kms:CreateAlias', resource: 'arn:aws:kms:us-east-1:111122223333:alias/x' }, conditions),
+      { allowed: true },
     );
   });
 
-  it('fails closed for principals it cannot evaluate yet', () => {
+  it("denies another account's aliases (no resource policy there) with AWS's wording", () => {
+    const check = { action: 'kms:CreateAlias', resource: 'arn:aws:kms:us-east-1:444455556666:alias/x' };
+    const decision = decide(root, check, conditions);
+    assert.deepEqual(decision, { allowed: false, reason: 'no-identity-policy-allows' });
+    assert.equal(
+      denialMessage(root, check, 'no-identity-policy-allows'),
+      `User: arn:aws:iam::111122223333:root is not authorized to perform: kms:CreateAlias on resource: ${check.resource} because no identity-based policy allows the kms:CreateAlias action`,
+    );
+  });
+
+  it('binds the account root to the key policy: a policy that leaves the account out denies it', () => {
+    const elsewhere = policy({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    });
+    const check = { action: 'kms:Decrypt', resource: ownKey, keyPolicy: elsewhere };
+    assert.deepEqual(decide(root, check, conditions), { allowed: false, reason: 'no-resource-policy-allows' });
+    assert.equal(
+      denialMessage(root, check, 'no-resource-policy-allows'),
+      `User: arn:aws:iam::111122223333:root is not authorized to perform: kms:Decrypt on resource: ${ownKey} because no resource-based policy allows the kms:Decrypt action`,
+    );
+  });
+
+  it('an explicit Deny in the key policy wins over any Allow', () => {
+    const denying = policy(
+      { Effect: 'Allow', Principal: { AWS: root.arn }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+    );
+    const check = { action: 'kms:Decrypt', resource: ownKey, keyPolicy: denying };
+    assert.deepEqual(decide(root, check, conditions), { allowed: false, reason: 'explicit-deny-in-resource-policy' });
+    assert.match(
+      denialMessage(root, check, 'explicit-deny-in-resource-policy'),
+      /with an explicit deny in a resource-based policy$/,
+    );
+  });
+
+  it('fails closed: a key policy that cannot be parsed allows nothing', () => {
+    for (const keyPolicy of ['not json', '{}', policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' })]) {
+      assert.equal(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy }, conditions).allowed, false);
+    }
+  });
+
+  it('a key policy of another account that names this account lets its root in', () => {
+    const sharing = policy({
+      Effect: 'Allow',
+      Principal: { AWS: '111122223333' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    });
+    assert.deepEqual(decide(root, { action: 'kms:Decrypt', resource: otherKey, keyPolicy: sharing }, conditions), {
+      allowed: true,
+    });
+    assert.equal(
+      decide(root, { action: 'kms:Encrypt', resource: otherKey, keyPolicy: sharing }, conditions).allowed,
+      false,
+    );
+  });
+
+  it('fails closed for principals it cannot evaluate yet (no identity policies before issue #3)', () => {
     const user: Caller = { ...root, type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' };
-    assert.equal(decide(user, { action: 'kms:Encrypt', resource: ownKey }).allowed, false);
-    assert.equal(decide(user, { action: 'kms:ListKeys', resource: '*' }).allowed, false);
+    assert.equal(
+      decide(user, { action: 'kms:Encrypt', resource: ownKey, keyPolicy: defaultPolicy }, conditions).allowed,
+      false,
+    );
+    assert.equal(decide(user, { action: 'kms:ListKeys', resource: '*' }, conditions).allowed, false);
   });
 });

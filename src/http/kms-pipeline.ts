@@ -1,8 +1,10 @@
 import type { Authenticated } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
+import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
+import { type ConditionValues, globalConditions, withActionConditions } from '../authz/request-context.js';
 import { kmsError, messages } from '../errors/catalogue.js';
-import type { Input, Keys, OperationDefinition, RequestContext } from '../operations/definition.js';
+import type { AccessRequest, Input, Keys, OperationDefinition, RequestContext } from '../operations/definition.js';
 import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
@@ -19,6 +21,7 @@ export interface KmsRequest extends ReceivedRequest {
   readonly requestId: string;
   readonly target: string | undefined;
   readonly contentType: string | undefined;
+  readonly sourceIp: string | undefined;
 }
 
 function operationOf(target: string | undefined): OperationDefinition {
@@ -36,10 +39,16 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-function authorize(context: RequestContext, access: readonly { action: string; resource: string }[]): void {
+function authorize(context: RequestContext, access: readonly AccessRequest[], conditions: ConditionValues): void {
   for (const check of access) {
-    const decision = decide(context.caller, check);
-    if (!decision.allowed) throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision));
+    const decision = decide(context.caller, check, conditions);
+    if (!decision.allowed) {
+      throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision.reason));
+    }
+    if (check.proposedKeyPolicy !== undefined) {
+      const actionConditions = withActionConditions(conditions, check.conditions);
+      checkProposedKeyPolicy(context.caller, check.resource, check.proposedKeyPolicy, actionConditions);
+    }
   }
 }
 
@@ -59,7 +68,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
     scope: { accountId: caller.accountId, region },
   };
   const resolved = await operation.resolve(input, context, deps.keys);
-  authorize(context, resolved.access);
+  authorize(context, resolved.access, globalConditions(caller, request.sourceIp, deps.keys.now()));
   operation.check?.(input, resolved.target);
   if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
   return operation.handle(input, resolved.target, context, deps.keys);

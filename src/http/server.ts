@@ -28,6 +28,7 @@ async function serveKms(deps: HttpDependencies, request: IncomingMessage, respon
       body,
       target: header(request, 'x-amz-target'),
       contentType: header(request, 'content-type'),
+      sourceIp: request.socket.remoteAddress,
     });
     sendJson(response, 200, requestId, result);
     wipeBlobs(result);

@@ -1,5 +1,5 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import { aliasArn, arnOf } from '../keys/arn.js';
+import { aliasArn, arnOf, keyArn } from '../keys/arn.js';
 import type { Keys } from '../keys/key-service.js';
 import { requireNotPendingDeletion } from '../keys/key-state.js';
 import type { AliasRecord, KeyRecord } from '../keys/records.js';
@@ -12,6 +12,13 @@ export async function aliasTargetKey(targetKeyId: string, context: RequestContex
     throw kmsError('NotFoundException', messages.keyNotFound(arnOf(key)));
   }
   requireNotPendingDeletion(key);
+  return key;
+}
+
+/** The key an existing alias points at now (the alias operations need permission on it too). */
+export async function currentTargetOf(alias: AliasRecord, context: RequestContext, keys: Keys): Promise<KeyRecord> {
+  const key = await keys.persistence.findKey(context.scope, alias.targetKeyId);
+  if (!key) throw kmsError('NotFoundException', messages.keyNotFound(keyArn(context.scope, alias.targetKeyId)));
   return key;
 }
 

@@ -1,8 +1,9 @@
 import { kmsError } from '../errors/catalogue.js';
 import { checkAliasName } from '../keys/aliases.js';
-import { aliasArn, arnOf } from '../keys/arn.js';
+import { aliasArn } from '../keys/arn.js';
 import type { KeyRecord } from '../keys/records.js';
 import { aliasTargetKey } from './alias-target.js';
+import { keyAccess } from './conditions.js';
 import { defineOperation } from './definition.js';
 
 interface CreateAliasInput {
@@ -19,7 +20,7 @@ export const createAlias = defineOperation({
     return {
       access: [
         { action: 'kms:CreateAlias', resource: aliasArn(context.scope, input.AliasName) },
-        { action: 'kms:CreateAlias', resource: arnOf(key) },
+        keyAccess('kms:CreateAlias', key),
       ],
       target: key,
     };

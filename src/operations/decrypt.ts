@@ -1,6 +1,7 @@
 import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
+import { encryptionContextConditions, keyAccess } from './conditions.js';
 import { refuseRecipient } from './data-key.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
@@ -19,7 +20,11 @@ export const decrypt = defineOperation({
   readOnly: true,
   async resolve(input: DecryptInput, context, keys) {
     const target = await keyOfCiphertext(input.CiphertextBlob, input.KeyId, context, keys);
-    return { access: [{ action: 'kms:Decrypt', resource: arnOf(target.key) }], target };
+    const conditions = {
+      ...encryptionContextConditions(input.EncryptionContext),
+      'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    };
+    return { access: [keyAccess('kms:Decrypt', target.key, conditions)], target };
   },
   check(input, { key }: CiphertextTarget) {
     refuseRecipient(input);

@@ -4,6 +4,7 @@ export type { Keys };
 
 import type { Scope } from '../keys/records.js';
 import type { Caller } from '../shared/caller.js';
+import type { ProposedKeyPolicy } from '../shared/proposed-key-policy.js';
 import type { OperationName } from './generated/kms-shapes.js';
 
 /** What one request carries into an operation, established by the pipeline before the operation runs. */
@@ -14,10 +15,19 @@ export interface RequestContext {
   readonly scope: Scope;
 }
 
+/** Condition keys a request carries, by lowercase name (IAM matches key names case-insensitively). */
+export type ConditionValues = ReadonlyMap<string, readonly string[]>;
+
 /** One IAM action on one resource ARN ('*' for operations without a resource, such as CreateKey). */
 export interface AccessRequest {
   readonly action: `kms:${string}`;
   readonly resource: string;
+  /** When the resource is a key: its key policy, the resource-based policy the decision reads. */
+  readonly keyPolicy?: string;
+  /** The condition keys this action carries beyond the global ones (encryption context, key spec, ...). */
+  readonly conditions?: ConditionValues;
+  /** CreateKey and PutKeyPolicy: the policy the key is to get, checked before it is accepted. */
+  readonly proposedKeyPolicy?: ProposedKeyPolicy;
 }
 
 /**

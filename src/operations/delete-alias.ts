@@ -1,6 +1,7 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import { aliasArn, keyArn } from '../keys/arn.js';
-import { existingAlias } from './alias-target.js';
+import { aliasArn } from '../keys/arn.js';
+import { currentTargetOf, existingAlias } from './alias-target.js';
+import { keyAccess } from './conditions.js';
 import { defineOperation } from './definition.js';
 
 interface DeleteAliasInput {
@@ -12,10 +13,11 @@ export const deleteAlias = defineOperation({
   readOnly: false,
   async resolve(input: DeleteAliasInput, context, keys) {
     const alias = await existingAlias(input.AliasName, context, keys);
+    const key = await currentTargetOf(alias, context, keys);
     return {
       access: [
         { action: 'kms:DeleteAlias', resource: aliasArn(context.scope, alias.aliasName) },
-        { action: 'kms:DeleteAlias', resource: keyArn(context.scope, alias.targetKeyId) },
+        keyAccess('kms:DeleteAlias', key),
       ],
       target: undefined,
     };

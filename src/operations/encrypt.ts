@@ -1,6 +1,7 @@
 import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
+import { encryptionContextConditions } from './conditions.js';
 import { defineOperation } from './definition.js';
 import { onKey } from './on-key.js';
 import { requireSymmetricDefault } from './symmetric.js';
@@ -15,7 +16,11 @@ interface EncryptInput {
 export const encrypt = defineOperation({
   name: 'Encrypt',
   readOnly: true,
-  resolve: (input: EncryptInput, context, keys) => onKey('kms:Encrypt', input.KeyId, 'keyOrAlias', context, keys),
+  resolve: (input: EncryptInput, context, keys) =>
+    onKey('kms:Encrypt', input.KeyId, 'keyOrAlias', context, keys, {
+      ...encryptionContextConditions(input.EncryptionContext),
+      'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    }),
   check(input, key) {
     requireUsable(key);
     requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));

@@ -1,3 +1,4 @@
+import { encryptionContextConditions } from './conditions.js';
 import { checkDataKeyRequest, type DataKeyInput, newDataKey } from './data-key.js';
 import { defineOperation } from './definition.js';
 import { onKey } from './on-key.js';
@@ -6,7 +7,14 @@ export const generateDataKey = defineOperation({
   name: 'GenerateDataKey',
   readOnly: true,
   resolve: (input: DataKeyInput, context, keys) =>
-    onKey('kms:GenerateDataKey', input.KeyId, 'keyOrAlias', context, keys),
+    onKey(
+      'kms:GenerateDataKey',
+      input.KeyId,
+      'keyOrAlias',
+      context,
+      keys,
+      encryptionContextConditions(input.EncryptionContext),
+    ),
   check: checkDataKeyRequest,
   async handle(input, key, _context, keys) {
     const dataKey = await newDataKey(input, key, keys);

@@ -1,16 +1,23 @@
-import { arnOf } from '../keys/arn.js';
 import type { KeyNaming, Keys } from '../keys/key-service.js';
 import type { KeyRecord } from '../keys/records.js';
+import { keyAccess } from './conditions.js';
 import type { AccessRequest, RequestContext, Resolved } from './definition.js';
 
-/** The common case: one action on the one key the KeyId parameter names. */
+/**
+ * The common case: one action on the one key the KeyId parameter names. An alias used as KeyId is
+ * kms:RequestAlias; `conditions` adds the operation's own condition keys.
+ */
 export async function onKey(
   action: AccessRequest['action'],
   keyIdParameter: string,
   naming: KeyNaming,
   context: RequestContext,
   keys: Keys,
+  conditions: Readonly<Record<string, string | readonly string[] | undefined>> = {},
 ): Promise<Resolved<KeyRecord>> {
   const key = await keys.resolve(context.scope, keyIdParameter, naming);
-  return { access: [{ action, resource: arnOf(key) }], target: key };
+  const requestAlias = keyIdParameter.includes('alias/')
+    ? keyIdParameter.slice(keyIdParameter.indexOf('alias/'))
+    : undefined;
+  return { access: [keyAccess(action, key, { 'kms:RequestAlias': requestAlias, ...conditions })], target: key };
 }

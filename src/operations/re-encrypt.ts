@@ -2,6 +2,7 @@ import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
+import { encryptionContextConditions, keyAccess } from './conditions.js';
 import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
 import { requireSymmetricDefault } from './symmetric.js';
@@ -27,10 +28,17 @@ export const reEncrypt = defineOperation({
   async resolve(input: ReEncryptInput, context, keys) {
     const source = await keyOfCiphertext(input.CiphertextBlob, input.SourceKeyId, context, keys);
     const destination = await keys.resolve(context.scope, input.DestinationKeyId, 'keyOrAlias');
+    const sameKey = String(arnOf(source.key) === arnOf(destination));
     return {
       access: [
-        { action: 'kms:ReEncryptFrom', resource: arnOf(source.key) },
-        { action: 'kms:ReEncryptTo', resource: arnOf(destination) },
+        keyAccess('kms:ReEncryptFrom', source.key, {
+          ...encryptionContextConditions(input.SourceEncryptionContext),
+          'kms:ReEncryptOnSameKey': sameKey,
+        }),
+        keyAccess('kms:ReEncryptTo', destination, {
+          ...encryptionContextConditions(input.DestinationEncryptionContext),
+          'kms:ReEncryptOnSameKey': sameKey,
+        }),
       ],
       target: { source, destination },
     };

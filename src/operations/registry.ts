@@ -11,9 +11,12 @@ import { encrypt } from './encrypt.js';
 import { generateDataKey } from './generate-data-key.js';
 import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
 import { generateRandom } from './generate-random.js';
+import { getKeyPolicy } from './get-key-policy.js';
 import { listAliases } from './list-aliases.js';
+import { listKeyPolicies } from './list-key-policies.js';
 import { listKeys } from './list-keys.js';
 import { listResourceTags } from './list-resource-tags.js';
+import { putKeyPolicy } from './put-key-policy.js';
 import { reEncrypt } from './re-encrypt.js';
 import { scheduleKeyDeletion } from './schedule-key-deletion.js';
 import { tagResource } from './tag-resource.js';
@@ -36,9 +39,12 @@ export const operations: ReadonlyMap<string, OperationDefinition> = new Map(
     generateDataKey,
     generateDataKeyWithoutPlaintext,
     generateRandom,
+    getKeyPolicy,
     listAliases,
+    listKeyPolicies,
     listKeys,
     listResourceTags,
+    putKeyPolicy,
     reEncrypt,
     scheduleKeyDeletion,
     tagResource,

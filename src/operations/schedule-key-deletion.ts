@@ -24,7 +24,9 @@ export const scheduleKeyDeletion = defineOperation({
   name: 'ScheduleKeyDeletion',
   readOnly: false,
   resolve: (input: ScheduleKeyDeletionInput, context, keys) =>
-    onKey('kms:ScheduleKeyDeletion', input.KeyId, 'keyOnly', context, keys),
+    onKey('kms:ScheduleKeyDeletion', input.KeyId, 'keyOnly', context, keys, {
+      'kms:ScheduleKeyDeletionPendingWindowInDays': String(input.PendingWindowInDays ?? 30),
+    }),
   async handle(input, key, _context, keys) {
     const window = pendingWindow(input.PendingWindowInDays);
     const now = keys.now();

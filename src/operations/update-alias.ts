@@ -1,7 +1,8 @@
 import { kmsError, messages } from '../errors/catalogue.js';
-import { aliasArn, arnOf, keyArn } from '../keys/arn.js';
+import { aliasArn } from '../keys/arn.js';
 import type { KeyRecord } from '../keys/records.js';
-import { aliasTargetKey, existingAlias } from './alias-target.js';
+import { aliasTargetKey, currentTargetOf, existingAlias } from './alias-target.js';
+import { keyAccess } from './conditions.js';
 import { defineOperation } from './definition.js';
 
 interface UpdateAliasInput {
@@ -15,12 +16,13 @@ export const updateAlias = defineOperation({
   readOnly: false,
   async resolve(input: UpdateAliasInput, context, keys) {
     const alias = await existingAlias(input.AliasName, context, keys);
+    const current = await currentTargetOf(alias, context, keys);
     const key = await aliasTargetKey(input.TargetKeyId, context, keys);
     return {
       access: [
         { action: 'kms:UpdateAlias', resource: aliasArn(context.scope, input.AliasName) },
-        { action: 'kms:UpdateAlias', resource: keyArn(context.scope, alias.targetKeyId) },
-        { action: 'kms:UpdateAlias', resource: arnOf(key) },
+        keyAccess('kms:UpdateAlias', current),
+        keyAccess('kms:UpdateAlias', key),
       ],
       target: key,
     };

@@ -1,0 +1,25 @@
+import { kmsError } from '../errors/catalogue.js';
+import type { Caller } from '../shared/caller.js';
+import type { ProposedKeyPolicy } from '../shared/proposed-key-policy.js';
+import { decide } from './decide.js';
+import { parsePolicy } from './policy-document.js';
+import type { ConditionValues } from './request-context.js';
+
+export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update the key policy in the future.';
+
+/**
+ * A key policy about to be set (CreateKey, PutKeyPolicy): it must parse (MalformedPolicyDocumentException
+ * otherwise), and unless the caller bypasses the policy lockout safety check it must let the caller call
+ * PutKeyPolicy on the key afterwards, so that nobody locks themselves out of a key by mistake.
+ */
+export function checkProposedKeyPolicy(
+  caller: Caller,
+  keyArn: string,
+  proposed: ProposedKeyPolicy,
+  conditions: ConditionValues,
+): void {
+  parsePolicy(proposed.text, 'resource');
+  if (proposed.bypassLockoutSafetyCheck) return;
+  const check = { action: 'kms:PutKeyPolicy', resource: keyArn, keyPolicy: proposed.text };
+  if (!decide(caller, check, conditions).allowed) throw kmsError('MalformedPolicyDocumentException', LOCKOUT_MESSAGE);
+}
