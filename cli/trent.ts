@@ -40,6 +40,7 @@ interface ServerOptions {
   accountId?: string;
   logLevel: string;
   workers: number;
+  acceptUnknownPrincipals: boolean;
 }
 
 /** Closes gracefully on SIGTERM or SIGINT, then exits. */
@@ -109,6 +110,7 @@ async function runServer(options: ServerOptions): Promise<void> {
     accountId: options.accountId,
     adminCredentials: adminCredentialsFromEnvironment(),
     logLevel: options.logLevel,
+    acceptUnknownPrincipals: options.acceptUnknownPrincipals,
   };
   if (options.workers > 1 && cluster.isPrimary) return runPrimary(config, options.workers);
   const trent = options.workers > 1 ? await startWorker(config) : await startTrent(config);
@@ -150,6 +152,15 @@ program
       .argParser(accountIdOption),
   )
   .addOption(new Command().createOption('--log-level <level>', 'log level').env('TRENT_LOG_LEVEL').default('info'))
+  .addOption(
+    new Command()
+      .createOption(
+        '--accept-unknown-principals',
+        'accept key policies naming principals Trent does not know (for fixtures written against mocks)',
+      )
+      .env('TRENT_ACCEPT_UNKNOWN_PRINCIPALS')
+      .default(false),
+  )
   .addOption(
     new Command()
       .createOption('--workers <n>', 'processes serving the API (one per core uses every core)')

@@ -11,6 +11,7 @@ import {
   newSecretAccessKey,
   provisionAccount,
 } from './auth/bootstrap.js';
+import { principalDirectory } from './authz/principals.js';
 import { createHttpServer } from './http/server.js';
 import { type KeyDeletionJob, startKeyDeletionJob } from './jobs/key-deletion.js';
 import { Keys } from './keys/key-service.js';
@@ -40,6 +41,8 @@ export interface TrentConfig {
   readonly adminCredentials?: AdminCredentials | undefined;
   readonly logLevel?: string | undefined;
   readonly keyDeletionIntervalMillis?: number | undefined;
+  /** Accept well-formed principals Trent does not know in key policies (test fixtures written against mocks). */
+  readonly acceptUnknownPrincipals?: boolean | undefined;
 }
 
 export interface TrentOverrides {
@@ -314,6 +317,7 @@ async function serve(
   const server = createHttpServer({
     authenticate,
     keys,
+    principals: principalDirectory(persistence, config.acceptUnknownPrincipals ?? false),
     logger,
     readiness: async () => {
       await persistence.ping();

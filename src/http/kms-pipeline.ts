@@ -1,6 +1,7 @@
 import type { Authenticated } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
+import type { PrincipalDirectory } from '../authz/principals.js';
 import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
 import { type ConditionValues, globalConditions, withActionConditions } from '../authz/request-context.js';
 import { kmsError, messages } from '../errors/catalogue.js';
@@ -15,6 +16,7 @@ const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x
 export interface KmsPipelineDependencies {
   readonly authenticate: (request: ReceivedRequest) => Promise<Authenticated>;
   readonly keys: Keys;
+  readonly principals: PrincipalDirectory;
 }
 
 export interface KmsRequest extends ReceivedRequest {
@@ -39,7 +41,12 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-function authorize(context: RequestContext, access: readonly AccessRequest[], conditions: ConditionValues): void {
+async function authorize(
+  context: RequestContext,
+  access: readonly AccessRequest[],
+  conditions: ConditionValues,
+  principals: PrincipalDirectory,
+): Promise<void> {
   for (const check of access) {
     const decision = decide(context.caller, check, conditions);
     if (!decision.allowed) {
@@ -47,7 +54,13 @@ function authorize(context: RequestContext, access: readonly AccessRequest[], co
     }
     if (check.proposedKeyPolicy !== undefined) {
       const actionConditions = withActionConditions(conditions, check.conditions);
-      checkProposedKeyPolicy(context.caller, check.resource, check.proposedKeyPolicy, actionConditions);
+      await checkProposedKeyPolicy(
+        context.caller,
+        check.resource,
+        check.proposedKeyPolicy,
+        actionConditions,
+        principals,
+      );
     }
   }
 }
@@ -68,7 +81,8 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
     scope: { accountId: caller.accountId, region },
   };
   const resolved = await operation.resolve(input, context, deps.keys);
-  authorize(context, resolved.access, globalConditions(caller, request.sourceIp, deps.keys.now()));
+  const conditions = globalConditions(caller, request.sourceIp, deps.keys.now());
+  await authorize(context, resolved.access, conditions, deps.principals);
   operation.check?.(input, resolved.target);
   if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
   return operation.handle(input, resolved.target, context, deps.keys);

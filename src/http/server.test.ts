@@ -37,6 +37,7 @@ describe('http server failure handling', () => {
       random: pooledRandom(),
     }),
     logger,
+    principals: async () => false,
     readiness: () => brokenPersistence.ping(),
   });
   let base = '';

@@ -99,14 +99,33 @@ describe('key policies, evaluated for the account root', () => {
     assert.equal(locked.name, 'AccessDeniedException');
   });
 
-  it('the account root is refused on a key whose policy leaves the account out', async () => {
+  it('refuses principals Trent does not know, as AWS refuses unknown ones', async () => {
+    for (const principal of ['arn:aws:iam::444455556666:root', `arn:aws:iam::${TEST_ACCOUNT}:user/nobody`]) {
+      const text = policy(allowRootEverything, {
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+      const error = await awsError(() => kms.send(new CreateKeyCommand({ Policy: text })));
+      assert.equal(error.name, 'MalformedPolicyDocumentException');
+      assert.match(error.message, /invalid principals/);
+    }
+  });
+
+  it('the account root is refused on a key whose policy leaves the account out', async (t) => {
+    // Naming another account needs the server option for fixtures: only this account exists in Trent.
+    const lenient = await startTestTrent({ acceptUnknownPrincipals: true });
+    t.after(() => lenient.stop());
+    const kms = lenient.kms();
     const elsewhere = policy({
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::444455556666:root' },
       Action: 'kms:*',
       Resource: '*',
     });
-    const keyId = await newKey(elsewhere, true);
+    const keyId = (await kms.send(new CreateKeyCommand({ Policy: elsewhere, BypassPolicyLockoutSafetyCheck: true })))
+      .KeyMetadata?.KeyId as string;
     const arn = `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/${keyId}`;
     for (const call of [
       () => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })),

@@ -22,7 +22,9 @@ export interface TestTrent {
 }
 
 /** A real Trent on a random loopback port with a fresh data dir, driven by the real AWS SDK. */
-export async function startTestTrent(options: { clock?: Clock; dataDir?: string } = {}): Promise<TestTrent> {
+export async function startTestTrent(
+  options: { clock?: Clock; dataDir?: string; acceptUnknownPrincipals?: boolean } = {},
+): Promise<TestTrent> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trent-test-'));
   const trent = await startTrent(
     {
@@ -33,6 +35,7 @@ export async function startTestTrent(options: { clock?: Clock; dataDir?: string 
       accountId: TEST_ACCOUNT,
       adminCredentials: TEST_CREDENTIALS,
       keyDeletionIntervalMillis: 3_600_000,
+      acceptUnknownPrincipals: options.acceptUnknownPrincipals,
     },
     { logger: pino({ level: 'silent' }), showCredentials: false, ...(options.clock ? { clock: options.clock } : {}) },
   );
