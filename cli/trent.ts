@@ -10,6 +10,7 @@ import {
   startWorker,
   type TrentConfig,
 } from '../src/main.js';
+import { callTrent } from './signed-request.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -169,6 +170,69 @@ program
       .argParser(workerCount),
   )
   .action(runServer);
+
+interface SimulateOptions {
+  principal: string;
+  action: string;
+  keyId?: string;
+  context: string[];
+  endpointUrl: string;
+  region: string;
+}
+
+/** `--context kms:EncryptionContext:Department=IT` (repeatable; a key given twice has several values). */
+function contextOf(pairs: readonly string[]): Record<string, string[]> {
+  const context: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const split = pair.indexOf('=');
+    if (split <= 0) throw new InvalidArgumentError(`--context ${pair}: expected key=value`);
+    const key = pair.slice(0, split);
+    context[key] = [...(context[key] ?? []), pair.slice(split + 1)];
+  }
+  return context;
+}
+
+async function simulatePolicy(options: SimulateOptions): Promise<void> {
+  const accessKeyId = process.env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = process.env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) {
+    throw new StartupError('Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to credentials allowed to simulate.');
+  }
+  const result = await callTrent(
+    options.endpointUrl,
+    options.region,
+    { accessKeyId, secretAccessKey },
+    'TrentAdmin.SimulatePolicy',
+    {
+      PrincipalArn: options.principal,
+      Action: options.action,
+      KeyId: options.keyId,
+      Context: contextOf(options.context),
+    },
+  );
+  process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
+  if (result.status !== 200) process.exitCode = 1;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('policy')
+  .description('key policies')
+  .command('simulate')
+  .description('what authorization would decide, and the key-policy statement that decided it')
+  .requiredOption('--principal <arn>', 'the principal, e.g. arn:aws:iam::111122223333:root')
+  .requiredOption('--action <action>', 'the KMS action, e.g. kms:Decrypt')
+  .option('--key-id <key>', 'the key (id, ARN, alias name or alias ARN)')
+  .option('--context <key=value>', 'a condition key and value (repeatable)', collect, [])
+  .addOption(
+    new Command()
+      .createOption('--endpoint-url <url>', "Trent's endpoint")
+      .env('AWS_ENDPOINT_URL_KMS')
+      .default(`http://127.0.0.1:${DEFAULT_PORT}`),
+  )
+  .addOption(new Command().createOption('--region <region>', 'Region').env('AWS_REGION').default(DEFAULT_REGION))
+  .action(simulatePolicy);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StartupError || (error instanceof Error && error.name === 'RootKeyError')) {

@@ -22,6 +22,7 @@ describe('decide', () => {
   it("allows the account root on a key whose policy allows the account, and on its own account's resources", () => {
     assert.deepEqual(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy: defaultPolicy }, conditions), {
       allowed: true,
+      decidedBy: { sid: undefined, index: 0, effect: 'Allow' },
     });
     assert.deepEqual(decide(root, { action: 'kms:CreateKey', resource: '*' }, conditions), { allowed: true });
     assert.deepEqual(
@@ -61,7 +62,11 @@ describe('decide', () => {
       { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
     );
     const check = { action: 'kms:Decrypt', resource: ownKey, keyPolicy: denying };
-    assert.deepEqual(decide(root, check, conditions), { allowed: false, reason: 'explicit-deny-in-resource-policy' });
+    assert.deepEqual(decide(root, check, conditions), {
+      allowed: false,
+      reason: 'explicit-deny-in-resource-policy',
+      decidedBy: { sid: undefined, index: 1, effect: 'Deny' },
+    });
     assert.match(
       denialMessage(root, check, 'explicit-deny-in-resource-policy'),
       /with an explicit deny in a resource-based policy$/,
@@ -83,6 +88,7 @@ describe('decide', () => {
     });
     assert.deepEqual(decide(root, { action: 'kms:Decrypt', resource: otherKey, keyPolicy: sharing }, conditions), {
       allowed: true,
+      decidedBy: { sid: undefined, index: 0, effect: 'Allow' },
     });
     assert.equal(
       decide(root, { action: 'kms:Encrypt', resource: otherKey, keyPolicy: sharing }, conditions).allowed,

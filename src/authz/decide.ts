@@ -1,6 +1,6 @@
 import type { Caller } from '../shared/caller.js';
 import { evaluatePolicy } from './evaluate.js';
-import type { PolicyDocument } from './policy.js';
+import type { PolicyDocument, PolicyStatement } from './policy.js';
 import { parsePolicy } from './policy-document.js';
 import { type ConditionValues, withActionConditions } from './request-context.js';
 
@@ -18,10 +18,23 @@ export type DenialReason =
   | 'explicit-deny-in-resource-policy'
   | 'no-identity-policy-allows';
 
-export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenialReason };
+/** The key-policy statement that decided, for explanations (`trent policy simulate`). */
+export interface DecidingStatement {
+  readonly sid: string | undefined;
+  readonly index: number;
+  readonly effect: 'Allow' | 'Deny';
+}
+
+export type Decision =
+  | { readonly allowed: true; readonly decidedBy?: DecidingStatement }
+  | { readonly allowed: false; readonly reason: DenialReason; readonly decidedBy?: DecidingStatement };
 
 const ALLOW: Decision = { allowed: true };
 const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
+
+function decidingStatement(statement: PolicyStatement | undefined): { decidedBy?: DecidingStatement } {
+  return statement ? { decidedBy: { sid: statement.sid, index: statement.index, effect: statement.effect } } : {};
+}
 
 /** Parsed key policies by their text: a changed policy is a different text, so nothing goes stale. */
 const parsedPolicies = new Map<string, PolicyDocument | null>();
@@ -67,10 +80,12 @@ export function decide(caller: Caller, check: AccessCheck, requestConditions: Co
     resource: check.resource,
     context: withActionConditions(requestConditions, check.conditions),
   });
-  if (evaluation.outcome === 'Deny') return deny('explicit-deny-in-resource-policy');
+  const decidedBy = decidingStatement(evaluation.decidingStatement);
+  if (evaluation.outcome === 'Deny')
+    return { allowed: false, reason: 'explicit-deny-in-resource-policy', ...decidedBy };
   if (evaluation.outcome !== 'Allow') return deny('no-resource-policy-allows');
-  if (evaluation.allowKind === 'principal') return ALLOW;
-  return identityAllows(caller, check) ? ALLOW : deny('no-identity-policy-allows');
+  if (evaluation.allowKind === 'principal' || identityAllows(caller, check)) return { allowed: true, ...decidedBy };
+  return { allowed: false, reason: 'no-identity-policy-allows', ...decidedBy };
 }
 
 const BECAUSE: Readonly<Record<DenialReason, (action: string) => string>> = {

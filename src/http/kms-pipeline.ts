@@ -9,6 +9,7 @@ import type { AccessRequest, Input, Keys, OperationDefinition, RequestContext } 
 import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
+import { ADMIN_TARGET_PREFIX, runAdminRequest } from './admin.js';
 
 const TARGET_PREFIX = 'TrentService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0']);
@@ -70,6 +71,9 @@ async function authorize(
  * well-formed, what does it act on, may the caller do it, and only then the operation itself.
  */
 export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsRequest): Promise<object> {
+  if (request.target?.startsWith(ADMIN_TARGET_PREFIX)) {
+    return runAdminRequest(deps, { ...request, target: request.target }, parseJsonBody(request.body));
+  }
   const { caller, region } = await deps.authenticate(request);
   const operation = operationOf(request.target);
   const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();

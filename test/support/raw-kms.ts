@@ -1,6 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../../cli/signed-request.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './trent.js';
 
 export interface RawResponse {
@@ -8,27 +8,6 @@ export interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   json(): Record<string, unknown>;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytesOf(data: SourceData): Uint8Array | string {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
 }
 
 export interface RawRequest {

@@ -1,0 +1,124 @@
+import type { Authenticated } from '../auth/authenticate.js';
+import type { ReceivedRequest } from '../auth/sigv4.js';
+import { decide, denialMessage } from '../authz/decide.js';
+import { type ConditionValues, globalConditions } from '../authz/request-context.js';
+import { kmsError } from '../errors/catalogue.js';
+import { conditionValues, keyAccess } from '../operations/conditions.js';
+import type { Keys } from '../operations/definition.js';
+import type { Caller } from '../shared/caller.js';
+
+/** Trent's own API beside KMS's: `X-Amz-Target: TrentAdmin.<Operation>`, SigV4-signed like the rest. */
+export const ADMIN_TARGET_PREFIX = 'TrentAdmin.';
+
+export interface AdminRequest extends ReceivedRequest {
+  readonly target: string;
+  readonly sourceIp: string | undefined;
+}
+
+interface SimulateInput {
+  readonly principalArn: string;
+  readonly action: string;
+  readonly keyId: string | undefined;
+  readonly context: Readonly<Record<string, readonly string[]>>;
+}
+
+const PRINCIPAL = /^arn:aws:(iam|sts)::(\d{12}):(root|user\/.+|role\/.+|assumed-role\/.+)$/;
+
+function invalid(message: string): never {
+  throw kmsError('ValidationException', message);
+}
+
+function stringMember(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return required ? invalid(`${name} is required.`) : undefined;
+  return typeof value === 'string' ? value : invalid(`${name} must be a string.`);
+}
+
+function contextMember(body: Record<string, unknown>): Record<string, readonly string[]> {
+  const value = body['Context'] ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid('Context must be an object.');
+  const context: Record<string, readonly string[]> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const values = Array.isArray(entry) ? entry : [entry];
+    if (!values.every((item): item is string => typeof item === 'string')) {
+      invalid(`Context ${key} must be a string or a list of strings.`);
+    }
+    context[key] = values;
+  }
+  return context;
+}
+
+function simulateInput(body: unknown): SimulateInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('The request body must be an object.');
+  const members = body as Record<string, unknown>;
+  const principalArn = stringMember(members, 'PrincipalArn', true) as string;
+  if (!PRINCIPAL.test(principalArn)) invalid(`PrincipalArn ${principalArn} is not an IAM or STS principal ARN.`);
+  const action = stringMember(members, 'Action', true) as string;
+  if (!/^kms:[A-Za-z]+$/.test(action)) invalid(`Action ${action} is not a KMS action such as kms:Decrypt.`);
+  return { principalArn, action, keyId: stringMember(members, 'KeyId', false), context: contextMember(members) };
+}
+
+/** The caller a principal ARN stands for, as authentication would have made it. */
+function simulatedCaller(principalArn: string): Caller {
+  const [, kind = '', accountId = '', resource = ''] = PRINCIPAL.exec(principalArn) ?? [];
+  const type = resource === 'root' ? 'Root' : kind === 'sts' ? 'AssumedRole' : 'IAMUser';
+  return {
+    accountId,
+    arn: principalArn,
+    type,
+    principalId: type === 'Root' ? accountId : principalArn,
+    accessKeyId: '',
+  };
+}
+
+/**
+ * SimulatePolicy: what authorization would decide for a principal, an action, a key and condition keys,
+ * and which key-policy statement decided it. Only a caller allowed trent:SimulatePolicy may ask (the
+ * account root, until identity policies exist).
+ */
+export async function runAdminRequest(
+  deps: { authenticate: (request: ReceivedRequest) => Promise<Authenticated>; keys: Keys },
+  request: AdminRequest,
+  body: unknown,
+): Promise<object> {
+  const { caller, region } = await deps.authenticate(request);
+  if (request.target !== `${ADMIN_TARGET_PREFIX}SimulatePolicy`) throw kmsError('UnknownOperationException');
+  const now = deps.keys.now();
+  const callerConditions = globalConditions(caller, request.sourceIp, now);
+  const adminCheck = { action: 'trent:SimulatePolicy', resource: '*' };
+  const allowedToAsk = decide(caller, adminCheck, callerConditions);
+  if (!allowedToAsk.allowed)
+    throw kmsError('AccessDeniedException', denialMessage(caller, adminCheck, allowedToAsk.reason));
+
+  const input = simulateInput(body);
+  const principal = simulatedCaller(input.principalArn);
+  const extra = conditionValues(input.context);
+  const check =
+    input.keyId === undefined
+      ? { action: input.action, resource: '*', conditions: extra }
+      : withExtra(
+          keyAccess(
+            input.action as `kms:${string}`,
+            await deps.keys.resolve({ accountId: caller.accountId, region }, input.keyId, 'keyOrAlias'),
+          ),
+          extra,
+        );
+  const decision = decide(principal, check, globalConditions(principal, request.sourceIp, now));
+  const statement = decision.decidedBy && {
+    Sid: decision.decidedBy.sid,
+    Index: decision.decidedBy.index,
+    Effect: decision.decidedBy.effect,
+  };
+  return decision.allowed
+    ? { Decision: 'Allow', DecidingStatement: statement }
+    : {
+        Decision: 'Deny',
+        Reason: decision.reason,
+        Message: denialMessage(principal, check, decision.reason),
+        DecidingStatement: statement,
+      };
+}
+
+function withExtra<Check extends { conditions?: ConditionValues }>(check: Check, extra: ConditionValues): Check {
+  return { ...check, conditions: new Map([...(check.conditions ?? []), ...extra]) };
+}
