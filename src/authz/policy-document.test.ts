@@ -210,12 +210,42 @@ describe('parsePolicy: the model it produces', () => {
       `ForAnyValue:${operator}`,
       `ForAllValues:${operator}`,
     ]);
+    const validValue = (operator: string) =>
+      /Numeric/.test(operator)
+        ? '5'
+        : /Date/.test(operator)
+          ? '2026-11-28T00:00:00Z'
+          : /IpAddress/.test(operator)
+            ? '10.0.0.0/8'
+            : /Bool|Null/.test(operator)
+              ? 'true'
+              : /Binary/.test(operator)
+                ? 'eA=='
+                : 'x';
     for (const operator of operators) {
+      const value = validValue(operator);
       const conditions = onlyStatement(
-        parsePolicy(keyPolicy({ Condition: { [operator]: { 'aws:TagKeys': 'x' } } }), 'resource'),
+        parsePolicy(keyPolicy({ Condition: { [operator]: { 'aws:TagKeys': value } } }), 'resource'),
       ).conditions;
-      assert.deepEqual(conditions, [{ operator, key: 'aws:TagKeys', values: ['x'] }], operator);
+      assert.deepEqual(conditions, [{ operator, key: 'aws:TagKeys', values: [value] }], operator);
     }
+  });
+
+  it('refuses condition values the operator could never compare, unless they hold a policy variable', () => {
+    const invalid: Array<[string, string]> = [
+      ['NumericLessThan', 'ten'],
+      ['DateGreaterThan', 'yesterday'],
+      ['IpAddress', '10.0.0.0/33'],
+      ['NotIpAddressIfExists', 'localhost'],
+      ['Bool', 'yes'],
+      ['Null', 'maybe'],
+      ['BinaryEquals', 'not base64!'],
+    ];
+    for (const [operator, value] of invalid) {
+      assertMalformed(keyPolicy({ Condition: { [operator]: { 'aws:SourceIp': value } } }), 'resource', value);
+    }
+    const withVariable = keyPolicy({ Condition: { NumericLessThan: { 'aws:EpochTime': '${aws:EpochTime}' } } });
+    assert.equal(onlyStatement(parsePolicy(withVariable, 'resource')).conditions.length, 1);
   });
 
   it('allows set operators with multi-valued keys and plain operators with single-valued keys', () => {

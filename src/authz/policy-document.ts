@@ -17,6 +17,7 @@
  * - Service prefixes in actions may be in either case (IAM reads them case-insensitively).
  */
 import { type KmsError, kmsError } from '../errors/catalogue.js';
+import { parseInstant, parseNetwork, parseNumber } from './conditions.js';
 import type { PolicyCondition, PolicyDocument, PolicyStatement, PrincipalBlock } from './policy.js';
 
 /** AWS KMS's limit for a key policy: 32 KB, though the API model allows 131072 characters in the shape. */
@@ -557,10 +558,38 @@ function singleValuedSubject(key: string): string | undefined {
 }
 
 /** The set operator of a known condition operator (or none), or undefined when the operator is unknown. */
-function readOperator(operator: string): { readonly setOperator: SetOperator | undefined } | undefined {
+function readOperator(
+  operator: string,
+): { readonly setOperator: SetOperator | undefined; readonly base: string } | undefined {
   const [, setOperator, base = '', ifExists] = OPERATOR_PARTS.exec(operator) ?? [];
   if (!CONDITION_OPERATORS.has(base) || (base === 'Null' && ifExists !== undefined)) return undefined;
-  return { setOperator: setOperator as SetOperator | undefined };
+  return { setOperator: setOperator as SetOperator | undefined, base };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The values an operator family can compare, checked when the policy is stored: a policy whose condition
+ * could never be evaluated is refused now rather than failing closed on every request. Values holding a
+ * policy variable are checked only once substituted, at evaluation.
+ */
+const VALUE_CHECKS: readonly (readonly [family: RegExp, valid: (value: string) => boolean, what: string])[] = [
+  [/^Numeric/, (value) => parseNumber(value) !== undefined, 'a number'],
+  [/^Date/, (value) => parseInstant(value) !== undefined, 'an ISO 8601 date or epoch seconds'],
+  [/^(Not)?IpAddress$/, (value) => parseNetwork(value) !== undefined, 'an IP address or CIDR range'],
+  [/^(Bool|Null)$/, (value) => value === 'true' || value === 'false', 'true or false'],
+  [/^BinaryEquals$/, (value) => BASE64.test(value), 'base64'],
+];
+
+function checkConditionValues(base: string, key: string, values: readonly string[], where: string): void {
+  const check = VALUE_CHECKS.find(([family]) => family.test(base.replace(/IfExists$/, '')));
+  if (check === undefined) return;
+  const [, valid, what] = check;
+  for (const value of values) {
+    if (!value.includes('${') && !valid(value)) {
+      throw malformed(`${where} has the value ${quote(value)} for ${quote(key)}, which is not ${what}.`);
+    }
+  }
 }
 
 function overlyPermissive(setOperator: SetOperator, key: string, subject: string, where: string): KmsError {
@@ -593,7 +622,9 @@ function parseConditions(value: Json, where: string): PolicyCondition[] {
       throw malformed(`${blockWhere} must be a non-empty object of condition keys, not ${shown(block)}.`);
     }
     for (const [key, keyValue] of block) {
-      conditions.push(parseCondition(operator, known.setOperator, key, keyValue, blockWhere));
+      const condition = parseCondition(operator, known.setOperator, key, keyValue, blockWhere);
+      checkConditionValues(known.base, key, condition.values, blockWhere);
+      conditions.push(condition);
     }
   }
   return conditions;
