@@ -1,6 +1,7 @@
 import type { Authenticated } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
-import { decide, denialMessage } from '../authz/decide.js';
+import { type DenialReason, decide, denialMessage } from '../authz/decide.js';
+import { grantThatAllows } from '../authz/grants.js';
 import type { PrincipalDirectory } from '../authz/principals.js';
 import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
 import { type ConditionValues, globalConditions, withActionConditions } from '../authz/request-context.js';
@@ -42,7 +43,15 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
+/** A grant on the key allows what the key policy does not, except past an explicit deny. */
+async function grantAllows(keys: Keys, context: RequestContext, check: AccessRequest, reason: DenialReason) {
+  if (check.grantable === undefined || reason === 'explicit-deny-in-resource-policy') return false;
+  const grants = await keys.grantsFor(check.grantable.key, context.caller.arn);
+  return grantThatAllows(grants, context.caller.arn, check.action, check.grantable.encryptionContext) !== undefined;
+}
+
 async function authorize(
+  keys: Keys,
   context: RequestContext,
   access: readonly AccessRequest[],
   conditions: ConditionValues,
@@ -50,7 +59,7 @@ async function authorize(
 ): Promise<void> {
   for (const check of access) {
     const decision = decide(context.caller, check, conditions);
-    if (!decision.allowed) {
+    if (!decision.allowed && !(await grantAllows(keys, context, check, decision.reason))) {
       throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision.reason));
     }
     if (check.proposedKeyPolicy !== undefined) {
@@ -86,7 +95,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
   };
   const resolved = await operation.resolve(input, context, deps.keys);
   const conditions = globalConditions(caller, request.sourceIp, deps.keys.now());
-  await authorize(context, resolved.access, conditions, deps.principals);
+  await authorize(deps.keys, context, resolved.access, conditions, deps.principals);
   operation.check?.(input, resolved.target);
   if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
   return operation.handle(input, resolved.target, context, deps.keys);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { kmsError, messages } from '../errors/catalogue.js';
 import { type KeyStore, KeyStoreAuthenticationFailed } from '../keystores/port.js';
-import type { KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
+import type { GrantRecord, KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
 import type { Clock } from '../shared/clock.js';
 import { PreconditionFailed } from '../shared/needs.js';
 import type { Random } from '../shared/random.js';
@@ -10,6 +10,9 @@ import { type BlobHeader, blobAad, type ParsedBlob, parseBlob, serializeBlob } f
 import { requireUsable } from './key-state.js';
 
 export type EncryptionContext = Readonly<Record<string, string>>;
+
+/** More grants than this for one grantee on one key are not read for a decision (AWS allows 50,000 per key). */
+const MAX_GRANTS_PER_GRANTEE = 1_000;
 
 export interface NewKey {
   readonly description: string;
@@ -44,6 +47,16 @@ export class Keys {
 
   randomBytes(length: number): Buffer {
     return this.deps.random.bytes(length);
+  }
+
+  /** The grants on `key` whose grantee is `principalArn` (authorization reads them when the policy does not allow). */
+  grantsFor(key: KeyRecord, principalArn: string): Promise<GrantRecord[]> {
+    return this.deps.persistence.listGrants(
+      key,
+      key.keyId,
+      { limit: MAX_GRANTS_PER_GRANTEE },
+      { granteePrincipal: principalArn },
+    );
   }
 
   /** Finds the key a KeyId parameter names, or throws NotFoundException as AWS words it. */

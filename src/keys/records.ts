@@ -1,2 +1,2 @@
 /** The key domain's records, as stored: operations name these types through the key room, not persistence. */
-export type { AliasRecord, KeyRecord, Scope, Tag } from '../persistence/port.js';
+export type { AliasRecord, GrantConstraints, GrantRecord, KeyRecord, Scope, Tag } from '../persistence/port.js';

@@ -35,16 +35,21 @@ export function requestTagConditions(tags: readonly { TagKey: string; TagValue: 
   return entries;
 }
 
-/** One action on a key: the key policy decides, with the key's own condition keys and the request's. */
+/**
+ * One action on a key: the key policy decides, with the key's own condition keys and the request's; grants
+ * on the key may allow what the policy does not (within their constraints on `encryptionContext`).
+ */
 export function keyAccess(
   action: AccessRequest['action'],
   key: KeyRecord,
   extra: ConditionEntries = {},
+  encryptionContext?: EncryptionContext,
 ): AccessRequest {
   return {
     action,
     resource: arnOf(key),
     keyPolicy: key.policy,
+    grantable: { key, encryptionContext },
     conditions: conditionValues({
       'kms:KeySpec': key.keySpec,
       'kms:KeyUsage': key.keyUsage,

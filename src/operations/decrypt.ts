@@ -24,7 +24,7 @@ export const decrypt = defineOperation({
       ...encryptionContextConditions(input.EncryptionContext),
       'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
     };
-    return { access: [keyAccess('kms:Decrypt', target.key, conditions)], target };
+    return { access: [keyAccess('kms:Decrypt', target.key, conditions, input.EncryptionContext)], target };
   },
   check(input, { key }: CiphertextTarget) {
     refuseRecipient(input);

@@ -1,8 +1,8 @@
-import type { Keys } from '../keys/key-service.js';
+import type { EncryptionContext, Keys } from '../keys/key-service.js';
 
 export type { Keys };
 
-import type { Scope } from '../keys/records.js';
+import type { KeyRecord, Scope } from '../keys/records.js';
 import type { Caller } from '../shared/caller.js';
 import type { ProposedKeyPolicy } from '../shared/proposed-key-policy.js';
 import type { OperationName } from './generated/kms-shapes.js';
@@ -26,6 +26,11 @@ export interface AccessRequest {
   readonly keyPolicy?: string;
   /** The condition keys this action carries beyond the global ones (encryption context, key spec, ...). */
   readonly conditions?: ConditionValues;
+  /**
+   * When the resource is a key: the key, so that grants on it can allow what its policy does not, and the
+   * request's encryption context, which grant constraints are checked against.
+   */
+  readonly grantable?: { readonly key: KeyRecord; readonly encryptionContext?: EncryptionContext | undefined };
   /** CreateKey and PutKeyPolicy: the policy the key is to get, checked before it is accepted. */
   readonly proposedKeyPolicy?: ProposedKeyPolicy;
 }

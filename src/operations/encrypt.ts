@@ -17,10 +17,18 @@ export const encrypt = defineOperation({
   name: 'Encrypt',
   readOnly: true,
   resolve: (input: EncryptInput, context, keys) =>
-    onKey('kms:Encrypt', input.KeyId, 'keyOrAlias', context, keys, {
-      ...encryptionContextConditions(input.EncryptionContext),
-      'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
-    }),
+    onKey(
+      'kms:Encrypt',
+      input.KeyId,
+      'keyOrAlias',
+      context,
+      keys,
+      {
+        ...encryptionContextConditions(input.EncryptionContext),
+        'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+      },
+      input.EncryptionContext,
+    ),
   check(input, key) {
     requireUsable(key);
     requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));

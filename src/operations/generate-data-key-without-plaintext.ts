@@ -14,6 +14,7 @@ export const generateDataKeyWithoutPlaintext = defineOperation({
       context,
       keys,
       encryptionContextConditions(input.EncryptionContext),
+      input.EncryptionContext,
     ),
   check: checkDataKeyRequest,
   async handle(input, key, _context, keys) {

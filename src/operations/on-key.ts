@@ -1,4 +1,4 @@
-import type { KeyNaming, Keys } from '../keys/key-service.js';
+import type { EncryptionContext, KeyNaming, Keys } from '../keys/key-service.js';
 import type { KeyRecord } from '../keys/records.js';
 import { keyAccess } from './conditions.js';
 import type { AccessRequest, RequestContext, Resolved } from './definition.js';
@@ -14,10 +14,12 @@ export async function onKey(
   context: RequestContext,
   keys: Keys,
   conditions: Readonly<Record<string, string | readonly string[] | undefined>> = {},
+  encryptionContext?: EncryptionContext,
 ): Promise<Resolved<KeyRecord>> {
   const key = await keys.resolve(context.scope, keyIdParameter, naming);
   const requestAlias = keyIdParameter.includes('alias/')
     ? keyIdParameter.slice(keyIdParameter.indexOf('alias/'))
     : undefined;
-  return { access: [keyAccess(action, key, { 'kms:RequestAlias': requestAlias, ...conditions })], target: key };
+  const access = keyAccess(action, key, { 'kms:RequestAlias': requestAlias, ...conditions }, encryptionContext);
+  return { access: [access], target: key };
 }

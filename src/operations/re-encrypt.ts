@@ -31,14 +31,18 @@ export const reEncrypt = defineOperation({
     const sameKey = String(arnOf(source.key) === arnOf(destination));
     return {
       access: [
-        keyAccess('kms:ReEncryptFrom', source.key, {
-          ...encryptionContextConditions(input.SourceEncryptionContext),
-          'kms:ReEncryptOnSameKey': sameKey,
-        }),
-        keyAccess('kms:ReEncryptTo', destination, {
-          ...encryptionContextConditions(input.DestinationEncryptionContext),
-          'kms:ReEncryptOnSameKey': sameKey,
-        }),
+        keyAccess(
+          'kms:ReEncryptFrom',
+          source.key,
+          { ...encryptionContextConditions(input.SourceEncryptionContext), 'kms:ReEncryptOnSameKey': sameKey },
+          input.SourceEncryptionContext,
+        ),
+        keyAccess(
+          'kms:ReEncryptTo',
+          destination,
+          { ...encryptionContextConditions(input.DestinationEncryptionContext), 'kms:ReEncryptOnSameKey': sameKey },
+          input.DestinationEncryptionContext,
+        ),
       ],
       target: { source, destination },
     };

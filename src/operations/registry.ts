@@ -1,5 +1,6 @@
 import { cancelKeyDeletion } from './cancel-key-deletion.js';
 import { createAlias } from './create-alias.js';
+import { createGrant } from './create-grant.js';
 import { createKey } from './create-key.js';
 import { decrypt } from './decrypt.js';
 import type { OperationDefinition } from './definition.js';
@@ -13,11 +14,15 @@ import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-pla
 import { generateRandom } from './generate-random.js';
 import { getKeyPolicy } from './get-key-policy.js';
 import { listAliases } from './list-aliases.js';
+import { listGrants } from './list-grants.js';
 import { listKeyPolicies } from './list-key-policies.js';
 import { listKeys } from './list-keys.js';
 import { listResourceTags } from './list-resource-tags.js';
+import { listRetirableGrants } from './list-retirable-grants.js';
 import { putKeyPolicy } from './put-key-policy.js';
 import { reEncrypt } from './re-encrypt.js';
+import { retireGrant } from './retire-grant.js';
+import { revokeGrant } from './revoke-grant.js';
 import { scheduleKeyDeletion } from './schedule-key-deletion.js';
 import { tagResource } from './tag-resource.js';
 import { untagResource } from './untag-resource.js';
@@ -29,6 +34,7 @@ export const operations: ReadonlyMap<string, OperationDefinition> = new Map(
   [
     cancelKeyDeletion,
     createAlias,
+    createGrant,
     createKey,
     decrypt,
     deleteAlias,
@@ -41,11 +47,15 @@ export const operations: ReadonlyMap<string, OperationDefinition> = new Map(
     generateRandom,
     getKeyPolicy,
     listAliases,
+    listGrants,
     listKeyPolicies,
     listKeys,
     listResourceTags,
+    listRetirableGrants,
     putKeyPolicy,
     reEncrypt,
+    retireGrant,
+    revokeGrant,
     scheduleKeyDeletion,
     tagResource,
     untagResource,

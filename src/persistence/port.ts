@@ -81,6 +81,29 @@ export interface AccessKeyRecord {
   readonly createdAt: number;
 }
 
+export interface GrantConstraints {
+  readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+}
+
+/** A grant on a key (CreateGrant). The token is a bearer secret: only its SHA-256 is stored. */
+export interface GrantRecord {
+  readonly grantId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly keyId: string;
+  readonly name: string | null;
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal: string | null;
+  /** arn:aws:iam::<account>:root of the account that created the grant. */
+  readonly issuingAccount: string;
+  readonly operations: readonly string[];
+  readonly constraints: GrantConstraints | null;
+  /** Hex SHA-256 of the grant token. */
+  readonly tokenHash: string;
+  readonly createdAt: number;
+}
+
 /** Ascending paging by a string cursor: items strictly after `after`, at most `limit`. */
 export interface PageRequest {
   readonly limit: number;
@@ -138,6 +161,24 @@ export interface Persistence {
   deleteAlias(scope: Scope, aliasName: string): Promise<boolean>;
   /** Ordered by aliasName; only aliases of `keyId` when it is given. */
   listAliases(scope: Scope, page: PageRequest, keyId?: string): Promise<AliasRecord[]>;
+
+  /**
+   * Stores a grant of an existing key of the scope, unless the key already has `maxGrantsPerKey` grants
+   * (counted inside the write). Returns false, storing nothing, at the limit.
+   */
+  insertGrant(grant: GrantRecord, maxGrantsPerKey: number): Promise<boolean>;
+  /** The grants of a key, ordered by grantId; only those of `granteePrincipal` / `grantId` when given. */
+  listGrants(
+    scope: Scope,
+    keyId: string,
+    page: PageRequest,
+    filter?: { readonly grantId?: string | undefined; readonly granteePrincipal?: string | undefined },
+  ): Promise<GrantRecord[]>;
+  /** Grants whose retiring principal is `retiringPrincipal`, across keys and scopes, ordered by grantId. */
+  listRetirableGrants(retiringPrincipal: string, page: PageRequest): Promise<GrantRecord[]>;
+  findGrantByTokenHash(tokenHash: string): Promise<GrantRecord | undefined>;
+  /** Returns false when there is no such grant on that key of the scope. */
+  deleteGrant(scope: Scope, keyId: string, grantId: string): Promise<boolean>;
 
   /** Ordered by TagKey. */
   listTags(scope: Scope, keyId: string, page: PageRequest): Promise<Tag[]>;

@@ -5,6 +5,7 @@ import type {
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
+  GrantRecord,
   KeyRecord,
   Persistence,
   Scope,
@@ -78,6 +79,27 @@ const aliasRecord = (scope: Scope, aliasName: string, targetKeyId: string): Alia
 });
 
 const tag = (TagKey: string, TagValue: string): Tag => ({ TagKey, TagValue });
+
+/** Grant ids whose string order is their number order; each grant gets a token hash of its own. */
+const grantIdOf = (n: number) => `grant-${n.toString().padStart(4, '0')}`;
+
+const grantRecord = (scope: Scope, keyId: string, n: number, changes: Partial<GrantRecord> = {}): GrantRecord => ({
+  grantId: grantIdOf(n),
+  accountId: scope.accountId,
+  region: scope.region,
+  keyId,
+  name: null,
+  granteePrincipal: `arn:aws:iam::${scope.accountId}:role/grantee`,
+  retiringPrincipal: null,
+  issuingAccount: `arn:aws:iam::${scope.accountId}:root`,
+  operations: ['Encrypt', 'Decrypt'],
+  constraints: null,
+  tokenHash: n.toString(16).padStart(64, '0'),
+  createdAt: 1_700_000_000_000 + n,
+  ...changes,
+});
+
+const grantIds = (grants: readonly GrantRecord[]) => grants.map((grant) => grant.grantId);
 
 /** Byte fields may come back as Buffer or Uint8Array; compare their bytes. */
 const bytes = (data: Uint8Array | undefined) => (data === undefined ? undefined : Buffer.from(data));
@@ -651,6 +673,222 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
         await insertPlainKey(persistence, home, keyId);
         assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), []);
         assert.deepEqual(await persistence.listAliases(home, { limit: 10 }, keyId), []);
+      }));
+
+    test('insertGrant stores grants that listGrants pages by grant id, with their fields as given', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const full = grantRecord(home, keyId, 3, {
+          name: 'ünïcödé grant',
+          retiringPrincipal: `arn:aws:iam::${home.accountId}:role/retirer`,
+          operations: ['GenerateDataKey', 'RetireGrant'],
+          constraints: { encryptionContextSubset: { app: 'billing', ü: '🔑' } },
+        });
+        for (const n of [5, 2, 4, 1])
+          assert.equal(await persistence.insertGrant(grantRecord(home, keyId, n), 10), true);
+        assert.equal(await persistence.insertGrant(full, 10), true);
+
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await persistence.listGrants(home, keyId, { limit: 2, after });
+          if (page.length === 0) break;
+          pages.push(grantIds(page));
+          after = page.at(-1)?.grantId;
+        }
+        assert.deepEqual(pages, [[grantIdOf(1), grantIdOf(2)], [grantIdOf(3), grantIdOf(4)], [grantIdOf(5)]]);
+        assert.deepEqual(await persistence.listGrants(home, keyId, { limit: 1, after: grantIdOf(2) }), [full]);
+        assert.deepEqual(await persistence.listGrants(home, keyId, { limit: 1 }), [grantRecord(home, keyId, 1)]);
+        assert.deepEqual(await persistence.listGrants(home, keyId, { limit: 0 }), []);
+        await assert.rejects(persistence.listGrants(home, keyId, { limit: -1 }));
+      }));
+
+    test('listGrants filters by grant id and grantee principal, and lists nothing of a key elsewhere', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const other = keyIdOf(2);
+        const alice = `arn:aws:iam::${home.accountId}:user/alice`;
+        const bob = `arn:aws:iam::${home.accountId}:user/bob`;
+        await insertPlainKey(persistence, home, keyId);
+        await insertPlainKey(persistence, home, other);
+        await persistence.insertGrant(grantRecord(home, keyId, 1, { granteePrincipal: alice }), 10);
+        await persistence.insertGrant(grantRecord(home, keyId, 2, { granteePrincipal: bob }), 10);
+        await persistence.insertGrant(grantRecord(home, keyId, 3, { granteePrincipal: alice }), 10);
+        await persistence.insertGrant(grantRecord(home, other, 4, { granteePrincipal: alice }), 10);
+
+        const listed = async (filter: { grantId?: string; granteePrincipal?: string }, after?: string) =>
+          grantIds(await persistence.listGrants(home, keyId, { limit: 10, after }, filter));
+        assert.deepEqual(await listed({ granteePrincipal: alice }), [grantIdOf(1), grantIdOf(3)]);
+        assert.deepEqual(await listed({ granteePrincipal: alice }, grantIdOf(1)), [grantIdOf(3)]);
+        assert.deepEqual(await listed({ grantId: grantIdOf(2) }), [grantIdOf(2)]);
+        assert.deepEqual(await listed({ grantId: grantIdOf(2), granteePrincipal: alice }), []);
+        assert.deepEqual(await listed({ grantId: grantIdOf(4) }), [], 'a grant of another key');
+        assert.deepEqual(await listed({}), [grantIdOf(1), grantIdOf(2), grantIdOf(3)]);
+        assert.deepEqual(await persistence.listGrants(otherAccount, keyId, { limit: 10 }), []);
+        assert.deepEqual(await persistence.listGrants(otherRegion, keyId, { limit: 10 }), []);
+      }));
+
+    test('insertGrant returns false, storing nothing, once the key has maxGrantsPerKey grants', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const other = keyIdOf(2);
+        await insertPlainKey(persistence, home, keyId);
+        await insertPlainKey(persistence, home, other);
+        assert.equal(await persistence.insertGrant(grantRecord(home, keyId, 1), 2), true);
+        assert.equal(await persistence.insertGrant(grantRecord(home, keyId, 2), 2), true);
+        assert.equal(await persistence.insertGrant(grantRecord(home, keyId, 3), 2), false);
+        assert.equal(await persistence.findGrantByTokenHash(grantRecord(home, keyId, 3).tokenHash), undefined);
+        assert.deepEqual(grantIds(await persistence.listGrants(home, keyId, { limit: 10 })), [
+          grantIdOf(1),
+          grantIdOf(2),
+        ]);
+        assert.equal(await persistence.insertGrant(grantRecord(home, other, 3), 2), true, 'the limit is per key');
+      }));
+
+    test('concurrent insertGrant calls never pass the grant limit together', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, n) => persistence.insertGrant(grantRecord(home, keyId, n), 5)),
+        );
+        assert.equal(results.filter(Boolean).length, 5);
+        assert.equal((await persistence.listGrants(home, keyId, { limit: 20 })).length, 5);
+      }));
+
+    test('insertGrant refuses a grant of a key missing from its scope, and a taken grant id or token', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        await assert.rejects(persistence.insertGrant(grantRecord(otherAccount, keyId, 1), 10));
+        await assert.rejects(persistence.insertGrant(grantRecord(otherRegion, keyId, 2), 10));
+        await assert.rejects(persistence.insertGrant(grantRecord(home, keyIdOf(9), 3), 10));
+        for (const n of [1, 2, 3]) {
+          assert.equal(await persistence.findGrantByTokenHash(grantRecord(home, keyId, n).tokenHash), undefined);
+        }
+
+        await persistence.insertGrant(grantRecord(home, keyId, 4), 10);
+        await assert.rejects(persistence.insertGrant(grantRecord(home, keyId, 4, { tokenHash: 'f'.repeat(64) }), 10));
+        await assert.rejects(
+          persistence.insertGrant(
+            grantRecord(home, keyId, 5, { tokenHash: grantRecord(home, keyId, 4).tokenHash }),
+            10,
+          ),
+        );
+        assert.deepEqual(await persistence.listGrants(home, keyId, { limit: 10 }), [grantRecord(home, keyId, 4)]);
+      }));
+
+    test('listRetirableGrants lists the grants of a retiring principal across keys and scopes', () =>
+      withStore(async (persistence) => {
+        const retirer = 'arn:aws:iam::777788889999:role/retirer';
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        await insertPlainKey(persistence, otherRegion, keyIdOf(2));
+        await persistence.insertGrant(grantRecord(home, keyIdOf(1), 4, { retiringPrincipal: retirer }), 10);
+        await persistence.insertGrant(grantRecord(otherRegion, keyIdOf(2), 1, { retiringPrincipal: retirer }), 10);
+        await persistence.insertGrant(grantRecord(home, keyIdOf(1), 3, { retiringPrincipal: retirer }), 10);
+        await persistence.insertGrant(grantRecord(home, keyIdOf(1), 2), 10);
+        await persistence.insertGrant(
+          grantRecord(otherRegion, keyIdOf(2), 5, { retiringPrincipal: 'someone else' }),
+          10,
+        );
+
+        const retirable = async (page: { limit: number; after?: string }) =>
+          grantIds(await persistence.listRetirableGrants(retirer, page));
+        assert.deepEqual(await retirable({ limit: 10 }), [grantIdOf(1), grantIdOf(3), grantIdOf(4)]);
+        assert.deepEqual(await retirable({ limit: 2 }), [grantIdOf(1), grantIdOf(3)]);
+        assert.deepEqual(await retirable({ limit: 2, after: grantIdOf(3) }), [grantIdOf(4)]);
+        assert.deepEqual(await persistence.listRetirableGrants(retirer, { limit: 1 }), [
+          grantRecord(otherRegion, keyIdOf(2), 1, { retiringPrincipal: retirer }),
+        ]);
+        assert.deepEqual(await persistence.listRetirableGrants('nobody', { limit: 10 }), []);
+      }));
+
+    test('findGrantByTokenHash finds the grant of a token and nothing else', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const grant = grantRecord(home, keyId, 1, { constraints: { encryptionContextEquals: { purpose: 'test' } } });
+        await persistence.insertGrant(grant, 10);
+        await persistence.insertGrant(grantRecord(home, keyId, 2), 10);
+        assert.deepEqual(await persistence.findGrantByTokenHash(grant.tokenHash), grant);
+        assert.equal(await persistence.findGrantByTokenHash('0'.repeat(64)), undefined);
+      }));
+
+    test('grant records, given or returned, cannot be used to change the stored grant', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        const original = grantRecord(home, keyId, 1, { constraints: { encryptionContextSubset: { app: 'a' } } });
+        const given = {
+          ...original,
+          operations: [...original.operations],
+          constraints: { encryptionContextSubset: { app: 'a' } },
+        };
+        await persistence.insertGrant(given, 10);
+        given.operations.push('ReEncryptFrom');
+        given.constraints.encryptionContextSubset.app = 'changed';
+
+        const found = await persistence.findGrantByTokenHash(original.tokenHash);
+        assert.ok(found);
+        tamperWith(found, 'granteePrincipal', 'arn:aws:iam::999999999999:root');
+        tamperWith(found.operations, '0', 'Sign');
+        if (found.constraints?.encryptionContextSubset)
+          tamperWith(found.constraints.encryptionContextSubset, 'app', 'x');
+        assert.deepEqual(await persistence.findGrantByTokenHash(original.tokenHash), original);
+        assert.deepEqual(await persistence.listGrants(home, keyId, { limit: 10 }), [original]);
+      }));
+
+    test('deleteGrant deletes a grant of a key of the scope only', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const other = keyIdOf(2);
+        await insertPlainKey(persistence, home, keyId);
+        await insertPlainKey(persistence, home, other);
+        await persistence.insertGrant(grantRecord(home, keyId, 1), 10);
+        await persistence.insertGrant(grantRecord(home, keyId, 2), 10);
+
+        assert.equal(await persistence.deleteGrant(otherAccount, keyId, grantIdOf(1)), false);
+        assert.equal(await persistence.deleteGrant(otherRegion, keyId, grantIdOf(1)), false);
+        assert.equal(await persistence.deleteGrant(home, other, grantIdOf(1)), false);
+        assert.equal(await persistence.deleteGrant(home, keyId, grantIdOf(9)), false);
+        assert.deepEqual(grantIds(await persistence.listGrants(home, keyId, { limit: 10 })), [
+          grantIdOf(1),
+          grantIdOf(2),
+        ]);
+
+        assert.equal(await persistence.deleteGrant(home, keyId, grantIdOf(1)), true);
+        assert.equal(await persistence.deleteGrant(home, keyId, grantIdOf(1)), false);
+        assert.equal(await persistence.findGrantByTokenHash(grantRecord(home, keyId, 1).tokenHash), undefined);
+        assert.deepEqual(grantIds(await persistence.listGrants(home, keyId, { limit: 10 })), [grantIdOf(2)]);
+        assert.equal(
+          await persistence.insertGrant(grantRecord(home, keyId, 3), 2),
+          true,
+          'a deleted grant no longer counts',
+        );
+      }));
+
+    test('deleteKeyIfDue deletes the grants of the key and only those', () =>
+      withStore(async (persistence) => {
+        const due = { state: 'PendingDeletion' as const, deletionDate: 2_000, pendingWindowInDays: 7 };
+        const doomed = keyIdOf(1);
+        const survivor = keyIdOf(2);
+        const retirer = 'arn:aws:iam::777788889999:role/retirer';
+        await insertPlainKey(persistence, home, doomed, due);
+        await insertPlainKey(persistence, home, survivor);
+        await persistence.insertGrant(grantRecord(home, doomed, 1, { retiringPrincipal: retirer }), 10);
+        await persistence.insertGrant(grantRecord(home, doomed, 2), 10);
+        await persistence.insertGrant(grantRecord(home, survivor, 3, { retiringPrincipal: retirer }), 10);
+
+        assert.equal(await persistence.deleteKeyIfDue(home, doomed, 2_000), true);
+        assert.equal(await persistence.findGrantByTokenHash(grantRecord(home, doomed, 1).tokenHash), undefined);
+        assert.equal(await persistence.findGrantByTokenHash(grantRecord(home, doomed, 2).tokenHash), undefined);
+        assert.deepEqual(grantIds(await persistence.listRetirableGrants(retirer, { limit: 10 })), [grantIdOf(3)]);
+        assert.deepEqual(grantIds(await persistence.listGrants(home, survivor, { limit: 10 })), [grantIdOf(3)]);
+
+        // A new key with the same id inherits none of them.
+        await insertPlainKey(persistence, home, doomed);
+        assert.deepEqual(await persistence.listGrants(home, doomed, { limit: 10 }), []);
       }));
   });
 }

@@ -7,6 +7,7 @@ import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
 import type { KeyRecord } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
+import { migrations } from '../../src/persistence/sqlite/migrations.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
 import { persistenceConformance } from './persistence-suite.js';
 
@@ -85,7 +86,10 @@ describe('sqlite persistence on disk', () => {
     await persistence.close();
     const db = openDatabase(file);
     try {
-      assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }]);
+      assert.deepEqual(
+        db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(),
+        migrations.map(({ version }) => ({ version })),
+      );
     } finally {
       db.close();
     }

@@ -162,6 +162,12 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
         () => aliases.delete(scoped(scope, aliasName)),
       ),
     listAliases: (scope, page, keyId) => inner.listAliases(scope, page, keyId),
+    // Grants are not cached: every grant call reaches the store, so there is nothing to forget.
+    insertGrant: (grant, maxGrantsPerKey) => inner.insertGrant(grant, maxGrantsPerKey),
+    listGrants: (scope, keyId, page, filter) => inner.listGrants(scope, keyId, page, filter),
+    listRetirableGrants: (retiringPrincipal, page) => inner.listRetirableGrants(retiringPrincipal, page),
+    findGrantByTokenHash: (tokenHash) => inner.findGrantByTokenHash(tokenHash),
+    deleteGrant: (scope, keyId, grantId) => inner.deleteGrant(scope, keyId, grantId),
     listTags: (scope, keyId, page) => inner.listTags(scope, keyId, page),
     putTags: (scope, keyId, tags, maxTags) => inner.putTags(scope, keyId, tags, maxTags),
     removeTags: (scope, keyId, tagKeys) => inner.removeTags(scope, keyId, tagKeys),

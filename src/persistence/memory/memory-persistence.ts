@@ -4,6 +4,7 @@ import type {
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
+  GrantRecord,
   KeyRecord,
   PageRequest,
   Persistence,
@@ -28,6 +29,8 @@ interface Store {
   readonly aliases: Map<string, AliasRecord>;
   /** keyId -> TagKey -> TagValue */
   readonly tags: Map<string, Map<string, string>>;
+  /** grantId -> grant */
+  readonly grants: Map<string, GrantRecord>;
 }
 
 const emptyStore = (): Store => ({
@@ -38,6 +41,7 @@ const emptyStore = (): Store => ({
   backingKeys: new Map(),
   aliases: new Map(),
   tags: new Map(),
+  grants: new Map(),
 });
 
 const frozen = <T extends object>(record: T): T => Object.freeze({ ...record });
@@ -45,6 +49,12 @@ const copyAccessKey = (key: AccessKeyRecord): AccessKeyRecord =>
   Object.freeze({ ...key, sealedSecret: Buffer.from(key.sealedSecret) });
 const copyBackingKey = (key: BackingKeyRecord): BackingKeyRecord =>
   Object.freeze({ ...key, handle: Buffer.from(key.handle) });
+
+/** A deep, deeply frozen copy: operations and constraints are nested, and no caller may keep a handle on them. */
+const copyGrant = (grant: GrantRecord): GrantRecord =>
+  JSON.parse(JSON.stringify(grant), (_key, value: unknown) =>
+    typeof value === 'object' && value !== null ? Object.freeze(value) : value,
+  );
 
 const inScope = (record: Scope, scope: Scope) => record.accountId === scope.accountId && record.region === scope.region;
 const aliasKey = (scope: Scope, aliasName: string) => JSON.stringify([scope.accountId, scope.region, aliasName]);
@@ -177,11 +187,12 @@ export function createMemoryPersistence(): Persistence {
     async deleteKeyIfDue(scope, keyId, now) {
       const key = keyInScope(scope, keyId);
       if (key?.state !== 'PendingDeletion' || key.deletionDate === null || key.deletionDate > now) return false;
-      const { keys, backingKeys, tags, aliases } = store();
+      const { keys, backingKeys, tags, aliases, grants } = store();
       keys.delete(keyId);
       backingKeys.delete(keyId);
       tags.delete(keyId);
       for (const [name, alias] of aliases) if (alias.targetKeyId === keyId) aliases.delete(name);
+      for (const [grantId, grant] of grants) if (grant.keyId === keyId) grants.delete(grantId);
       return true;
     },
 
@@ -217,6 +228,42 @@ export function createMemoryPersistence(): Persistence {
         (alias) => inScope(alias, scope) && (keyId === undefined || alias.targetKeyId === keyId),
       );
       return pageOf(aliases, (alias) => alias.aliasName, page);
+    },
+
+    async insertGrant(grant, maxGrantsPerKey) {
+      requireKeyInScope(grant, grant.keyId);
+      const { grants } = store();
+      const existing = [...grants.values()];
+      needs(!grants.has(grant.grantId), `grant ${grant.grantId} already exists`);
+      needs(!existing.some((other) => other.tokenHash === grant.tokenHash), 'the grant token hash is taken');
+      if (existing.filter((other) => other.keyId === grant.keyId).length >= maxGrantsPerKey) return false;
+      grants.set(grant.grantId, copyGrant(grant));
+      return true;
+    },
+
+    async listGrants(scope, keyId, page, filter) {
+      const matches = (grant: GrantRecord) =>
+        grant.keyId === keyId &&
+        (filter?.grantId === undefined || grant.grantId === filter.grantId) &&
+        (filter?.granteePrincipal === undefined || grant.granteePrincipal === filter.granteePrincipal);
+      const grants = keyInScope(scope, keyId) ? [...store().grants.values()].filter(matches) : [];
+      return pageOf(grants, (grant) => grant.grantId, page);
+    },
+
+    async listRetirableGrants(retiringPrincipal, page) {
+      const grants = [...store().grants.values()].filter((grant) => grant.retiringPrincipal === retiringPrincipal);
+      return pageOf(grants, (grant) => grant.grantId, page);
+    },
+
+    async findGrantByTokenHash(tokenHash) {
+      return [...store().grants.values()].find((grant) => grant.tokenHash === tokenHash);
+    },
+
+    async deleteGrant(scope, keyId, grantId) {
+      const { grants } = store();
+      const grant = grants.get(grantId);
+      if (grant?.keyId !== keyId || keyInScope(scope, keyId) === undefined) return false;
+      return grants.delete(grantId);
     },
 
     async listTags(scope, keyId, page) {

@@ -87,6 +87,31 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    // Grants carry their key's scope so that a grant row alone answers "which account and Region";
+    // the token is a bearer secret, so only its SHA-256 is kept, unique so a token finds one grant.
+    // operations is a JSON array of operation names, constraints a JSON object (NULL when there are none).
+    sql: `
+      CREATE TABLE grants (
+        grant_id           TEXT PRIMARY KEY,
+        account_id         TEXT NOT NULL,
+        region             TEXT NOT NULL,
+        key_id             TEXT NOT NULL REFERENCES keys (key_id) ON DELETE CASCADE,
+        name               TEXT NULL,
+        grantee_principal  TEXT NOT NULL,
+        retiring_principal TEXT NULL,
+        issuing_account    TEXT NOT NULL,
+        operations         TEXT NOT NULL,
+        constraints        TEXT NULL,
+        token_hash         TEXT NOT NULL UNIQUE,
+        created_at         INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX grants_by_key ON grants (key_id, grant_id);
+      CREATE INDEX grants_by_retiring_principal ON grants (retiring_principal, grant_id);
+      CREATE INDEX grants_by_grantee ON grants (key_id, grantee_principal);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the schema's version; safe to run again, and from a second process. */

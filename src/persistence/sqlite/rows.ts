@@ -3,6 +3,8 @@ import type {
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
+  GrantConstraints,
+  GrantRecord,
   KeyRecord,
   KeyState,
   Tag,
@@ -63,6 +65,21 @@ export interface AliasRow {
   target_key_id: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface GrantRow {
+  grant_id: string;
+  account_id: string;
+  region: string;
+  key_id: string;
+  name: string | null;
+  grantee_principal: string;
+  retiring_principal: string | null;
+  issuing_account: string;
+  operations: string;
+  constraints: string | null;
+  token_hash: string;
+  created_at: number;
 }
 
 export interface TagRow {
@@ -176,3 +193,41 @@ export const rowToAlias = (row: AliasRow): AliasRecord =>
   });
 
 export const rowToTag = (row: TagRow): Tag => Object.freeze({ TagKey: row.tag_key, TagValue: row.tag_value });
+
+export const grantToRow = (grant: GrantRecord): GrantRow => ({
+  grant_id: grant.grantId,
+  account_id: grant.accountId,
+  region: grant.region,
+  key_id: grant.keyId,
+  name: grant.name,
+  grantee_principal: grant.granteePrincipal,
+  retiring_principal: grant.retiringPrincipal,
+  issuing_account: grant.issuingAccount,
+  operations: JSON.stringify(grant.operations),
+  constraints: grant.constraints === null ? null : JSON.stringify(grant.constraints),
+  token_hash: grant.tokenHash,
+  created_at: grant.createdAt,
+});
+
+/** Parses JSON into deeply frozen values, so grant records are as immutable as the other records. */
+const parseFrozen = (json: string): unknown =>
+  JSON.parse(json, (_key, value: unknown) =>
+    typeof value === 'object' && value !== null ? Object.freeze(value) : value,
+  );
+
+/** The JSON columns were written by grantToRow, so they parse back to the port's shapes. */
+export const rowToGrant = (row: GrantRow): GrantRecord =>
+  Object.freeze({
+    grantId: row.grant_id,
+    accountId: row.account_id,
+    region: row.region,
+    keyId: row.key_id,
+    name: row.name,
+    granteePrincipal: row.grantee_principal,
+    retiringPrincipal: row.retiring_principal,
+    issuingAccount: row.issuing_account,
+    operations: parseFrozen(row.operations) as readonly string[],
+    constraints: row.constraints === null ? null : (parseFrozen(row.constraints) as GrantConstraints),
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  });

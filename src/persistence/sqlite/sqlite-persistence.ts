@@ -4,6 +4,7 @@ import type {
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
+  GrantRecord,
   KeyRecord,
   Persistence,
   Scope,
@@ -16,11 +17,13 @@ import {
   accountToRow,
   aliasToRow,
   backingKeyToRow,
+  grantToRow,
   keyToRow,
   rowToAccessKey,
   rowToAccount,
   rowToAlias,
   rowToBackingKey,
+  rowToGrant,
   rowToKey,
   rowToTag,
 } from './rows.js';
@@ -99,6 +102,14 @@ export function openSqlitePersistence(file: string): Persistence {
     requireKeyInScope(scope, keyId);
     writeTags(keyId, tags);
     if ((statements().countTags.get(keyId)?.count ?? 0) > maxTags) throw new TooManyTags();
+  });
+
+  // Counting and inserting in one IMMEDIATE transaction keeps concurrent writers from passing the limit together.
+  const insertGrant = db.transaction((grant: GrantRecord, maxGrantsPerKey: number) => {
+    requireKeyInScope(grant, grant.keyId);
+    if ((statements().countGrants.get(grant.keyId)?.count ?? 0) >= maxGrantsPerKey) return false;
+    statements().insertGrant.run(grantToRow(grant));
+    return true;
   });
 
   const removeTags = db.transaction((scope: Scope, keyId: string, tagKeys: readonly string[]) => {
@@ -204,6 +215,35 @@ export function openSqlitePersistence(file: string): Persistence {
           ? readPage(statements().listAliases, scoped(scope), page)
           : readPage(statements().listAliasesOfKey, { ...scoped(scope), key_id: keyId }, page);
       return rows.map(rowToAlias);
+    },
+
+    async insertGrant(grant, maxGrantsPerKey) {
+      return insertGrant.immediate(grant, maxGrantsPerKey);
+    },
+
+    async listGrants(scope, keyId, page, filter) {
+      const params = {
+        ...scoped(scope),
+        key_id: keyId,
+        grant_id: filter?.grantId ?? null,
+        grantee_principal: filter?.granteePrincipal ?? null,
+      };
+      return readPage(statements().listGrants, params, page).map(rowToGrant);
+    },
+
+    async listRetirableGrants(retiringPrincipal, page) {
+      return readPage(statements().listRetirableGrants, { retiring_principal: retiringPrincipal }, page).map(
+        rowToGrant,
+      );
+    },
+
+    async findGrantByTokenHash(tokenHash) {
+      const row = statements().findGrantByTokenHash.get(tokenHash);
+      return row && rowToGrant(row);
+    },
+
+    async deleteGrant(scope, keyId, grantId) {
+      return statements().deleteGrant.run({ ...scoped(scope), key_id: keyId, grant_id: grantId }).changes === 1;
     },
 
     async listTags(scope, keyId, page) {

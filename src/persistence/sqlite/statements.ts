@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { needs } from '../../shared/needs.js';
 import type { PageRequest } from '../port.js';
-import type { AccessKeyRow, AccountRow, AliasRow, BackingKeyRow, KeyRow, TagRow } from './rows.js';
+import type { AccessKeyRow, AccountRow, AliasRow, BackingKeyRow, GrantRow, KeyRow, TagRow } from './rows.js';
 
 type Named = Record<string, string | number | null>;
 type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
@@ -38,7 +38,15 @@ const keyValues = `@key_id, @account_id, @region, @created_at, @description, @ke
 const accessKeyColumns =
   'access_key_id, account_id, principal_arn, principal_type, principal_id, sealed_secret, status, created_at';
 const aliasColumns = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
+const grantColumns = `grant_id, account_id, region, key_id, name, grantee_principal, retiring_principal,
+  issuing_account, operations, constraints, token_hash, created_at`;
 const inScope = 'account_id = @account_id AND region = @region';
+/** The grants of a key of the scope: the join keeps a key id from another account or Region from matching. */
+const selectGrantsOfKey = `SELECT ${grantColumns
+  .split(',')
+  .map((column) => `g.${column.trim()}`)
+  .join(', ')} FROM grants g JOIN keys k ON k.key_id = g.key_id`;
+const grantsOfKeyInScope = 'g.key_id = @key_id AND k.account_id = @account_id AND k.region = @region';
 
 /** Every statement the adapter runs, prepared once per connection (after the schema exists). */
 export function prepareStatements(db: Database.Database) {
@@ -76,7 +84,7 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${keyColumns} FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ?
        ORDER BY deletion_date, key_id LIMIT ?`,
     ),
-    // Backing keys, aliases and tags go with it through ON DELETE CASCADE.
+    // Backing keys, aliases, tags and grants go with it through ON DELETE CASCADE.
     deleteKeyIfDue: db.prepare<Named>(
       `DELETE FROM keys WHERE key_id = @key_id AND ${inScope}
         AND state = 'PendingDeletion' AND deletion_date <= @now`,
@@ -124,6 +132,32 @@ export function prepareStatements(db: Database.Database) {
     ),
     removeTag: db.prepare<[string, string]>('DELETE FROM key_tags WHERE key_id = ? AND tag_key = ?'),
     countTags: db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM key_tags WHERE key_id = ?'),
+
+    insertGrant: db.prepare<GrantRow>(
+      `INSERT INTO grants (${grantColumns}) VALUES (@grant_id, @account_id, @region, @key_id, @name,
+        @grantee_principal, @retiring_principal, @issuing_account, @operations, @constraints, @token_hash, @created_at)`,
+    ),
+    countGrants: db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM grants WHERE key_id = ?'),
+    // The optional filters are residual tests on rows the (key_id, grant_id) index already seeks to: a key
+    // has at most maxGrantsPerKey grants, so they never turn a listing into a scan of the table.
+    listGrants: pagedQuery<GrantRow>(
+      db,
+      selectGrantsOfKey,
+      `${grantsOfKeyInScope} AND (@grant_id IS NULL OR g.grant_id = @grant_id)
+        AND (@grantee_principal IS NULL OR g.grantee_principal = @grantee_principal)`,
+      'g.grant_id',
+    ),
+    listRetirableGrants: pagedQuery<GrantRow>(
+      db,
+      `SELECT ${grantColumns} FROM grants`,
+      'retiring_principal = @retiring_principal',
+      'grant_id',
+    ),
+    findGrantByTokenHash: db.prepare<[string], GrantRow>(`SELECT ${grantColumns} FROM grants WHERE token_hash = ?`),
+    deleteGrant: db.prepare<Named>(
+      `DELETE FROM grants WHERE grant_id = @grant_id AND key_id = @key_id
+        AND key_id IN (SELECT key_id FROM keys WHERE ${inScope})`,
+    ),
   };
 }
 
