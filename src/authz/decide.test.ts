@@ -73,6 +73,29 @@ describe('decide', () => {
     );
   });
 
+  it('reads a stored policy by its structure only, so a later store-time rule cannot lock the key', () => {
+    const stored = policy(
+      { Effect: 'Allow', Principal: { AWS: root.arn }, Action: 'kms:*', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { NumericLessThan: { 'aws:EpochTime': 'not a number' } },
+      },
+    );
+    assert.equal(
+      decide(root, { action: 'kms:PutKeyPolicy', resource: ownKey, keyPolicy: stored }, conditions).allowed,
+      true,
+    );
+    const decrypt = decide(root, { action: 'kms:Decrypt', resource: ownKey, keyPolicy: stored }, conditions);
+    assert.deepEqual(
+      decrypt.allowed ? undefined : decrypt.reason,
+      'explicit-deny-in-resource-policy',
+      'the Deny it cannot decide applies',
+    );
+  });
+
   it('fails closed: a key policy that cannot be parsed allows nothing', () => {
     for (const keyPolicy of ['not json', '{}', policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' })]) {
       assert.equal(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy }, conditions).allowed, false);

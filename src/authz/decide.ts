@@ -1,7 +1,7 @@
 import type { Caller } from '../shared/caller.js';
 import { evaluatePolicy } from './evaluate.js';
 import type { PolicyDocument, PolicyStatement } from './policy.js';
-import { parsePolicy } from './policy-document.js';
+import { parseStoredPolicy } from './policy-document.js';
 import { type ConditionValues, withActionConditions } from './request-context.js';
 
 /** One action on one resource ARN ('*' for operations without a resource), as an operation declares it. */
@@ -45,11 +45,11 @@ function parsedKeyPolicy(text: string): PolicyDocument | null {
   if (known !== undefined) return known;
   let parsed: PolicyDocument | null;
   try {
-    parsed = parsePolicy(text, 'resource');
+    parsed = parseStoredPolicy(text, 'resource');
   } catch {
     parsed = null;
   }
-  if (parsedPolicies.size >= PARSED_POLICY_CACHE) parsedPolicies.clear();
+  if (parsedPolicies.size >= PARSED_POLICY_CACHE) parsedPolicies.delete(parsedPolicies.keys().next().value as string);
   parsedPolicies.set(text, parsed);
   return parsed;
 }

@@ -50,6 +50,13 @@ describe('grantThatAllows', () => {
     assert.equal(grantThatAllows(constrained, alice, 'kms:Decrypt', { Project: 'x' }), undefined);
   });
 
+  it('never allows CreateGrant, so a grantee cannot mint itself a wider grant', () => {
+    assert.equal(
+      grantThatAllows([grant({ operations: ['CreateGrant', 'Decrypt'] })], alice, 'kms:CreateGrant', undefined),
+      undefined,
+    );
+  });
+
   it('constraints do not apply to operations without an encryption context', () => {
     const constrained = [grant({ constraints: { encryptionContextEquals: { Department: 'IT' } } })];
     assert.ok(grantThatAllows(constrained, alice, 'kms:DescribeKey', undefined));

@@ -30,7 +30,28 @@ export type PolicyKind = 'resource' | 'identity';
  * Parses and validates a policy document. Throws KmsError('MalformedPolicyDocumentException') for
  * anything that is not a valid policy of the given kind; never anything else.
  */
+/**
+ * A policy about to be stored (CreateKey, PutKeyPolicy): every rule, including the ones AWS applies only
+ * when a policy is set, condition values that their operator cannot compare and set operators on
+ * single-valued keys (OverlyPermissiveCondition).
+ */
 export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
+  return parseDocument(text, kind, 'new');
+}
+
+/**
+ * A policy already stored, read for a decision: the structure only. Rules added to store-time checking
+ * later must never make a stored policy unreadable (it would then allow nothing, PutKeyPolicy included,
+ * and lock the key); values the evaluator cannot compare already fail closed there.
+ */
+export function parseStoredPolicy(text: string, kind: PolicyKind): PolicyDocument {
+  return parseDocument(text, kind, 'stored');
+}
+
+/** Which checks a parse applies: all of them for a new policy, the structure only for a stored one. */
+type Checks = 'new' | 'stored';
+
+function parseDocument(text: string, kind: PolicyKind, checks: Checks): PolicyDocument {
   if (isLongerThan(text, MAX_KEY_POLICY_CHARS)) {
     throw malformed(`The policy document is longer than ${MAX_KEY_POLICY_CHARS} characters.`);
   }
@@ -40,7 +61,7 @@ export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
   const version = parseVersion(document.get('Version'));
   const id = parseId(document.get('Id'));
   const statements = statementObjects(document.get('Statement')).map((statement, index) =>
-    parseStatement(statement, index, kind),
+    parseStatement(statement, index, kind, checks),
   );
   checkUniqueSids(statements);
   return { version, ...(id === undefined ? {} : { id }), statements };
@@ -345,7 +366,7 @@ function exactlyOne(statement: JsonObject, name: string, notName: string, where:
   throw malformed(`${where} must contain exactly one of ${name} and ${notName}.`);
 }
 
-function parseStatement(statement: JsonObject, index: number, kind: PolicyKind): PolicyStatement {
+function parseStatement(statement: JsonObject, index: number, kind: PolicyKind, checks: Checks): PolicyStatement {
   const where = `Statement[${index}]`;
   onlyElements(statement, STATEMENT_ELEMENTS, where);
   const sid = parseSid(statement.get('Sid'), where);
@@ -363,7 +384,7 @@ function parseStatement(statement: JsonObject, index: number, kind: PolicyKind):
     ...principal,
     ...(action.negated ? { notAction: actions } : { action: actions }),
     ...(resource.negated ? { notResource: resources } : { resource: resources }),
-    conditions: condition === undefined ? [] : parseConditions(condition, `${where}.Condition`),
+    conditions: condition === undefined ? [] : parseConditions(condition, `${where}.Condition`, checks),
   };
 }
 
@@ -610,7 +631,7 @@ function conditionValue(value: Json): string | undefined {
   return undefined;
 }
 
-function parseConditions(value: Json, where: string): PolicyCondition[] {
+function parseConditions(value: Json, where: string, checks: Checks): PolicyCondition[] {
   if (!(value instanceof Map))
     throw malformed(`${where} must be an object of condition operators, not ${shown(value)}.`);
   const conditions: PolicyCondition[] = [];
@@ -622,24 +643,22 @@ function parseConditions(value: Json, where: string): PolicyCondition[] {
       throw malformed(`${blockWhere} must be a non-empty object of condition keys, not ${shown(block)}.`);
     }
     for (const [key, keyValue] of block) {
-      const condition = parseCondition(operator, known.setOperator, key, keyValue, blockWhere);
-      checkConditionValues(known.base, key, condition.values, blockWhere);
+      const condition = parseCondition(operator, key, keyValue, blockWhere);
+      if (checks === 'new') {
+        const subject = singleValuedSubject(key);
+        if (known.setOperator !== undefined && subject !== undefined) {
+          throw overlyPermissive(known.setOperator, key, subject, blockWhere);
+        }
+        checkConditionValues(known.base, key, condition.values, blockWhere);
+      }
       conditions.push(condition);
     }
   }
   return conditions;
 }
 
-function parseCondition(
-  operator: string,
-  setOperator: SetOperator | undefined,
-  key: string,
-  value: Json,
-  where: string,
-): PolicyCondition {
+function parseCondition(operator: string, key: string, value: Json, where: string): PolicyCondition {
   if (key === '') throw malformed(`${where} contains an empty condition key.`);
-  const subject = singleValuedSubject(key);
-  if (setOperator !== undefined && subject !== undefined) throw overlyPermissive(setOperator, key, subject, where);
   const values = listOf(value, conditionValue);
   if (values === undefined) {
     throw malformed(

@@ -16,7 +16,6 @@ export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update 
  */
 export async function checkProposedKeyPolicy(
   caller: Caller,
-  keyArn: string,
   proposed: ProposedKeyPolicy,
   conditions: ConditionValues,
   principals: PrincipalDirectory,
@@ -31,6 +30,6 @@ export async function checkProposedKeyPolicy(
     }
   }
   if (proposed.bypassLockoutSafetyCheck) return;
-  const check = { action: 'kms:PutKeyPolicy', resource: keyArn, keyPolicy: proposed.text };
+  const check = { action: 'kms:PutKeyPolicy', resource: proposed.keyArn, keyPolicy: proposed.text };
   if (!decide(caller, check, conditions).allowed) throw kmsError('MalformedPolicyDocumentException', LOCKOUT_MESSAGE);
 }

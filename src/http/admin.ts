@@ -2,7 +2,7 @@ import type { Authenticated } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
 import { type ConditionValues, globalConditions } from '../authz/request-context.js';
-import { kmsError } from '../errors/catalogue.js';
+import { kmsError, messages } from '../errors/catalogue.js';
 import { conditionValues, keyAccess } from '../operations/conditions.js';
 import type { Keys } from '../operations/definition.js';
 import type { Caller } from '../shared/caller.js';
@@ -93,16 +93,11 @@ export async function runAdminRequest(
   const input = simulateInput(body);
   const principal = simulatedCaller(input.principalArn);
   const extra = conditionValues(input.context);
+  const key = input.keyId === undefined ? undefined : await ownKey(deps.keys, caller, region, input.keyId);
   const check =
-    input.keyId === undefined
+    key === undefined
       ? { action: input.action, resource: '*', conditions: extra }
-      : withExtra(
-          keyAccess(
-            input.action as `kms:${string}`,
-            await deps.keys.resolve({ accountId: caller.accountId, region }, input.keyId, 'keyOrAlias'),
-          ),
-          extra,
-        );
+      : withExtra(keyAccess(input.action as `kms:${string}`, key), extra);
   const decision = decide(principal, check, globalConditions(principal, request.sourceIp, now));
   const statement = decision.decidedBy && {
     Sid: decision.decidedBy.sid,
@@ -117,6 +112,13 @@ export async function runAdminRequest(
         Message: denialMessage(principal, check, decision.reason),
         DecidingStatement: statement,
       };
+}
+
+/** Only keys of the caller's own account can be simulated: another account's policy is not the caller's to read. */
+async function ownKey(keys: Keys, caller: Caller, region: string, keyId: string) {
+  const key = await keys.resolve({ accountId: caller.accountId, region }, keyId, 'keyOrAlias');
+  if (key.accountId !== caller.accountId) throw kmsError('NotFoundException', messages.keyNotFound(keyId));
+  return key;
 }
 
 function withExtra<Check extends { conditions?: ConditionValues }>(check: Check, extra: ConditionValues): Check {

@@ -64,13 +64,7 @@ async function authorize(
     }
     if (check.proposedKeyPolicy !== undefined) {
       const actionConditions = withActionConditions(conditions, check.conditions);
-      await checkProposedKeyPolicy(
-        context.caller,
-        check.resource,
-        check.proposedKeyPolicy,
-        actionConditions,
-        principals,
-      );
+      await checkProposedKeyPolicy(context.caller, check.proposedKeyPolicy, actionConditions, principals);
     }
   }
 }

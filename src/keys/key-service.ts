@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { kmsError, messages } from '../errors/catalogue.js';
 import { type KeyStore, KeyStoreAuthenticationFailed } from '../keystores/port.js';
 import type { GrantRecord, KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
@@ -15,6 +14,8 @@ export type EncryptionContext = Readonly<Record<string, string>>;
 const MAX_GRANTS_PER_GRANTEE = 1_000;
 
 export interface NewKey {
+  /** Chosen by the caller when it must know the ARN before the key exists (CreateKey's policy check). */
+  readonly keyId: string;
   readonly description: string;
   readonly policy: string;
   readonly tags: readonly Tag[];
@@ -99,7 +100,7 @@ export class Keys {
 
   async create(scope: Scope, request: NewKey): Promise<KeyRecord> {
     const { keyStore, persistence } = this.deps;
-    const keyId = randomUUID();
+    const { keyId } = request;
     const createdAt = this.now();
     const handle = await keyStore.createBackingKey({ keyId, version: 1 });
     const key: KeyRecord = {

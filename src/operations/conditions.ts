@@ -5,12 +5,18 @@ import type { AccessRequest, ConditionValues } from './definition.js';
 
 type ConditionEntries = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** Condition keys by lowercase name; absent values are left out, so `Null` and `...IfExists` see them missing. */
+/**
+ * Condition keys by lowercase name; absent values are left out, so `Null` and `...IfExists` see them
+ * missing. Names that differ only in case (an encryption context with both `project` and `Project`) merge
+ * their values: IAM matches key names case-insensitively, so the request carries both values, and a
+ * condition on a key with several values fails closed rather than seeing only the last one.
+ */
 export function conditionValues(entries: ConditionEntries): ConditionValues {
   const values = new Map<string, readonly string[]>();
   for (const [name, value] of Object.entries(entries)) {
     if (value === undefined) continue;
-    values.set(name.toLowerCase(), typeof value === 'string' ? [value] : value);
+    const key = name.toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), ...(typeof value === 'string' ? [value] : value)]);
   }
   return values;
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { kmsError } from '../errors/catalogue.js';
+import { keyArn } from '../keys/arn.js';
 import { keyMetadata } from '../keys/key-metadata.js';
 import type { Scope, Tag } from '../keys/records.js';
 import { checkNewTags, checkTagCount } from '../keys/tags.js';
@@ -62,37 +64,44 @@ function checkSymmetricDefault(input: CreateKeyInput): void {
 export const createKey = defineOperation({
   name: 'CreateKey',
   readOnly: false,
-  resolve: async (input: CreateKeyInput) => ({
-    access: [
-      {
-        action: 'kms:CreateKey',
-        resource: '*',
-        conditions: conditionValues({
-          'kms:KeySpec': input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
-          'kms:KeyUsage': input.KeyUsage ?? 'ENCRYPT_DECRYPT',
-          'kms:KeyOrigin': input.Origin ?? 'AWS_KMS',
-          'kms:MultiRegion': String(input.MultiRegion ?? false),
-          'kms:BypassPolicyLockoutSafetyCheck': String(input.BypassPolicyLockoutSafetyCheck ?? false),
-          ...requestTagConditions(input.Tags ?? []),
-        }),
-        ...(input.Policy === undefined
-          ? {}
-          : {
-              proposedKeyPolicy: {
-                text: input.Policy,
-                bypassLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck ?? false,
-              },
-            }),
-      },
-    ],
-    target: undefined,
-  }),
-  async handle(input: CreateKeyInput, _target, context, keys) {
+  // The new key's id is chosen before authorization, so that a proposed policy's lockout check sees the
+  // very ARN the key will have (a policy may name key ARNs in its Resource).
+  resolve: async (input: CreateKeyInput, context) => {
+    const keyId = randomUUID();
+    return {
+      access: [
+        {
+          action: 'kms:CreateKey',
+          resource: '*',
+          conditions: conditionValues({
+            'kms:KeySpec': input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
+            'kms:KeyUsage': input.KeyUsage ?? 'ENCRYPT_DECRYPT',
+            'kms:KeyOrigin': input.Origin ?? 'AWS_KMS',
+            'kms:MultiRegion': String(input.MultiRegion ?? false),
+            'kms:BypassPolicyLockoutSafetyCheck': String(input.BypassPolicyLockoutSafetyCheck ?? false),
+            ...requestTagConditions(input.Tags ?? []),
+          }),
+          ...(input.Policy === undefined
+            ? {}
+            : {
+                proposedKeyPolicy: {
+                  text: input.Policy,
+                  keyArn: keyArn(context.scope, keyId),
+                  bypassLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck ?? false,
+                },
+              }),
+        },
+      ],
+      target: keyId,
+    };
+  },
+  async handle(input: CreateKeyInput, keyId: string, context, keys) {
     checkSymmetricDefault(input);
     const tags = input.Tags ?? [];
     checkNewTags(tags);
     checkTagCount(tags.length);
     const key = await keys.create(context.scope, {
+      keyId,
       description: input.Description ?? '',
       policy: input.Policy ?? defaultKeyPolicy(context.scope),
       tags,

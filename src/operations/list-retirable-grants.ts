@@ -1,3 +1,4 @@
+import { kmsError } from '../errors/catalogue.js';
 import { accountWide, defineOperation } from './definition.js';
 import { grantListEntry } from './grant-records.js';
 import { page, pageFields } from './paging.js';
@@ -11,15 +12,21 @@ interface ListRetirableGrantsInput {
 export const listRetirableGrants = defineOperation({
   name: 'ListRetirableGrants',
   readOnly: true,
-  resolve: async () => accountWide('kms:ListRetirableGrants'),
-  async handle(input: ListRetirableGrantsInput, _target, context, keys) {
+  // As in AWS: the retiring principal must be of the caller's account; its grants come from any account.
+  async resolve(input: ListRetirableGrantsInput, context) {
+    if (input.RetiringPrincipal.split(':')[4] !== context.caller.accountId) {
+      throw kmsError(
+        'AccessDeniedException',
+        `User: ${context.caller.arn} is not authorized to perform: kms:ListRetirableGrants for ${input.RetiringPrincipal}`,
+      );
+    }
+    return accountWide('kms:ListRetirableGrants');
+  },
+  async handle(input: ListRetirableGrantsInput, _target, _context, keys) {
     const result = await page(
       input.Limit ?? 50,
       input.Marker,
-      async (request) =>
-        (await keys.persistence.listRetirableGrants(input.RetiringPrincipal, request)).filter(
-          (grant) => grant.accountId === context.scope.accountId,
-        ),
+      (request) => keys.persistence.listRetirableGrants(input.RetiringPrincipal, request),
       (grant) => grant.grantId,
     );
     return { Grants: result.items.map(grantListEntry), ...pageFields(result) };

@@ -19,7 +19,12 @@ export const putKeyPolicy = defineOperation({
     const bypass = input.BypassPolicyLockoutSafetyCheck ?? false;
     const access = keyAccess('kms:PutKeyPolicy', key, { 'kms:BypassPolicyLockoutSafetyCheck': String(bypass) });
     return {
-      access: [{ ...access, proposedKeyPolicy: { text: input.Policy, bypassLockoutSafetyCheck: bypass } }],
+      access: [
+        {
+          ...access,
+          proposedKeyPolicy: { text: input.Policy, keyArn: access.resource, bypassLockoutSafetyCheck: bypass },
+        },
+      ],
       target: key,
     };
   },

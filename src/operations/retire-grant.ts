@@ -2,7 +2,7 @@ import { kmsError } from '../errors/catalogue.js';
 import { arnOf } from '../keys/arn.js';
 import type { GrantRecord } from '../keys/records.js';
 import type { Caller } from '../shared/caller.js';
-import { defineOperation } from './definition.js';
+import { accountWide, defineOperation } from './definition.js';
 import { tokenHash } from './grant-records.js';
 
 interface RetireGrantInput {
@@ -36,15 +36,17 @@ export const retireGrant = defineOperation({
     } else {
       throw kmsError('ValidationException', 'Specify either GrantToken, or KeyId and GrantId.');
     }
-    return { access: [{ action: 'kms:RetireGrant', resource: arnOf(grant) }], target: grant };
-  },
-  async handle(_input, grant: GrantRecord, context, keys) {
+    // The grant itself says who may retire it, whatever the key policy says (as in AWS): decided here,
+    // before a DryRun could answer for someone who may not.
     if (!mayRetire(context.caller, grant)) {
       throw kmsError(
         'AccessDeniedException',
         `User: ${context.caller.arn} is not authorized to perform: kms:RetireGrant on resource: ${arnOf(grant)}`,
       );
     }
+    return { ...accountWide('kms:RetireGrant'), target: grant };
+  },
+  async handle(_input, grant: GrantRecord, _context, keys) {
     await keys.persistence.deleteGrant(grant, grant.keyId, grant.grantId);
     return {};
   },

@@ -115,6 +115,10 @@ describe('grants', () => {
     assert.ok(retirable.Grants?.some((grant) => grant.GrantId === GrantId));
     await kms.send(new RetireGrantCommand({ GrantToken }));
     assert.equal((await awsError(() => decrypt(ciphertexts['HR'], 'HR'))).name, 'AccessDeniedException');
+    const elsewhere = await awsError(() =>
+      kms.send(new ListRetirableGrantsCommand({ RetiringPrincipal: 'arn:aws:iam::444455556666:root' })),
+    );
+    assert.equal(elsewhere.name, 'AccessDeniedException');
     const bogus = await awsError(() => kms.send(new RetireGrantCommand({ GrantToken: 'not-a-token' })));
     assert.equal(bogus.name, 'InvalidGrantTokenException');
   });

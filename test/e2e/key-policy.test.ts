@@ -92,6 +92,14 @@ describe('key policies, evaluated for the account root', () => {
     assert.equal(refused.message, 'The new key policy will not allow you to update the key policy in the future.');
     const onCreate = await awsError(() => kms.send(new CreateKeyCommand({ Policy: lockout })));
     assert.equal(onCreate.name, 'MalformedPolicyDocumentException');
+    const denyByKeyArn = policy(allowRootEverything, {
+      Effect: 'Deny',
+      Principal: { AWS: ROOT },
+      Action: 'kms:PutKeyPolicy',
+      Resource: `arn:aws:kms:*:${TEST_ACCOUNT}:key/*`,
+    });
+    const arnDeny = await awsError(() => kms.send(new CreateKeyCommand({ Policy: denyByKeyArn })));
+    assert.equal(arnDeny.name, 'MalformedPolicyDocumentException', 'the check sees the ARN the new key will have');
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: lockout, BypassPolicyLockoutSafetyCheck: true }));
     const locked = await awsError(() =>
       kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: policy(allowRootEverything) })),
