@@ -3,6 +3,9 @@ import { arnOf } from '../keys/arn.js';
 import type { EncryptionContext, Keys } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
+import { encryptionContextConditions } from './conditions.js';
+import type { AccessRequest, RequestContext, Resolved } from './definition.js';
+import { onKey } from './on-key.js';
 
 export interface DataKeyInput {
   KeyId: string;
@@ -36,6 +39,20 @@ export function checkDataKeyRequest(input: DataKeyInput, key: KeyRecord): void {
   refuseRecipient(input);
   dataKeyLength(input);
   requireUsable(key);
+}
+
+/** Both GenerateDataKey operations act on the key KeyId names, with the encryption context's condition keys. */
+export function onDataKey(action: AccessRequest['action']) {
+  return (input: DataKeyInput, context: RequestContext, keys: Keys): Promise<Resolved<KeyRecord>> =>
+    onKey(
+      action,
+      input.KeyId,
+      'keyOrAlias',
+      context,
+      keys,
+      encryptionContextConditions(input.EncryptionContext),
+      input.EncryptionContext,
+    );
 }
 
 /** A fresh random data key and its ciphertext under `key`. */

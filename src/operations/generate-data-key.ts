@@ -1,21 +1,10 @@
-import { encryptionContextConditions } from './conditions.js';
-import { checkDataKeyRequest, type DataKeyInput, newDataKey } from './data-key.js';
+import { checkDataKeyRequest, newDataKey, onDataKey } from './data-key.js';
 import { defineOperation } from './definition.js';
-import { onKey } from './on-key.js';
 
 export const generateDataKey = defineOperation({
   name: 'GenerateDataKey',
   readOnly: true,
-  resolve: (input: DataKeyInput, context, keys) =>
-    onKey(
-      'kms:GenerateDataKey',
-      input.KeyId,
-      'keyOrAlias',
-      context,
-      keys,
-      encryptionContextConditions(input.EncryptionContext),
-      input.EncryptionContext,
-    ),
+  resolve: onDataKey('kms:GenerateDataKey'),
   check: checkDataKeyRequest,
   async handle(input, key, _context, keys) {
     const dataKey = await newDataKey(input, key, keys);
