@@ -289,6 +289,39 @@ describe('aws CLI end to end', describeOptions, () => {
     await encrypt(keyId, Buffer.from('yes'));
   });
 
+  it('put-key-policy and get-key-policy; a policy without Decrypt refuses decrypt until create-grant allows it', async () => {
+    const root = `arn:aws:iam::${TEST_ACCOUNT}:root`;
+    const keyId = await newKey();
+    const ciphertext = await encrypt(keyId, Buffer.from('granted'));
+    const noDecrypt = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'AllButDecrypt', Effect: 'Allow', Principal: { AWS: root }, NotAction: 'kms:Decrypt', Resource: '*' },
+      ],
+    });
+    await kmsJson(['put-key-policy', '--key-id', keyId, '--policy-name', 'default', '--policy', noDecrypt]);
+    const stored = await kmsJson(['get-key-policy', '--key-id', keyId, '--policy-name', 'default']);
+    assert.equal(stored['Policy'], noDecrypt);
+    const decryptArgs = ['decrypt', '--ciphertext-blob', ciphertext, '--encryption-context', 'purpose=test'];
+    await kmsFails(decryptArgs, 'AccessDeniedException');
+    const grant = await kmsJson([
+      'create-grant',
+      '--key-id',
+      keyId,
+      '--grantee-principal',
+      root,
+      '--operations',
+      'Decrypt',
+    ]);
+    await kmsJson(decryptArgs);
+    await kmsJson(['revoke-grant', '--key-id', keyId, '--grant-id', String(grant['GrantId'])]);
+    await kmsFails(decryptArgs, 'AccessDeniedException');
+    await kmsFails(
+      ['put-key-policy', '--key-id', keyId, '--policy-name', 'default', '--policy', 'not json'],
+      'MalformedPolicyDocumentException',
+    );
+  });
+
   it('schedule-key-deletion --pending-window-in-days 7, then cancel-key-deletion', async () => {
     const keyId = await newKey();
     const scheduled = await kmsJson(['schedule-key-deletion', '--key-id', keyId, '--pending-window-in-days', '7']);
