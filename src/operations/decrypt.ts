@@ -3,7 +3,7 @@ import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import { encryptionContextConditions, keyAccess } from './conditions.js';
 import { refuseRecipient } from './data-key.js';
-import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
+import { type CiphertextTarget, ignoresCiphertext, keyOfCiphertext, parsedBlob } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
@@ -13,13 +13,15 @@ interface DecryptInput {
   EncryptionContext?: EncryptionContext;
   EncryptionAlgorithm?: string;
   Recipient?: unknown;
+  DryRun?: boolean;
+  DryRunModifiers?: string[];
 }
 
 export const decrypt = defineOperation({
   name: 'Decrypt',
   readOnly: true,
   async resolve(input: DecryptInput, context, keys) {
-    const target = await keyOfCiphertext(input.CiphertextBlob, input.KeyId, context, keys);
+    const target = await keyOfCiphertext(input.CiphertextBlob, input.KeyId, context, keys, ignoresCiphertext(input));
     const conditions = {
       ...encryptionContextConditions(input.EncryptionContext),
       'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
@@ -31,8 +33,9 @@ export const decrypt = defineOperation({
     requireUsable(key);
     requireSymmetricDefault(input.EncryptionAlgorithm, arnOf(key));
   },
-  async handle(input, { key, parsed }: CiphertextTarget, _context, keys) {
-    const plaintext = await keys.decrypt(key, parsed, input.EncryptionContext);
+  async handle(input, target: CiphertextTarget, _context, keys) {
+    const { key } = target;
+    const plaintext = await keys.decrypt(key, parsedBlob(target), input.EncryptionContext);
     return { KeyId: arnOf(key), Plaintext: plaintext, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
   },
 });

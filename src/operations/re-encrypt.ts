@@ -3,7 +3,7 @@ import type { EncryptionContext } from '../keys/key-service.js';
 import { requireUsable } from '../keys/key-state.js';
 import type { KeyRecord } from '../keys/records.js';
 import { encryptionContextConditions, keyAccess } from './conditions.js';
-import { type CiphertextTarget, keyOfCiphertext } from './decrypt-target.js';
+import { type CiphertextTarget, ignoresCiphertext, keyOfCiphertext, parsedBlob } from './decrypt-target.js';
 import { defineOperation } from './definition.js';
 import { requireSymmetricDefault } from './symmetric.js';
 
@@ -15,6 +15,8 @@ interface ReEncryptInput {
   DestinationEncryptionContext?: EncryptionContext;
   SourceEncryptionAlgorithm?: string;
   DestinationEncryptionAlgorithm?: string;
+  DryRun?: boolean;
+  DryRunModifiers?: string[];
 }
 
 interface ReEncryptTarget {
@@ -26,7 +28,13 @@ export const reEncrypt = defineOperation({
   name: 'ReEncrypt',
   readOnly: true,
   async resolve(input: ReEncryptInput, context, keys) {
-    const source = await keyOfCiphertext(input.CiphertextBlob, input.SourceKeyId, context, keys);
+    const source = await keyOfCiphertext(
+      input.CiphertextBlob,
+      input.SourceKeyId,
+      context,
+      keys,
+      ignoresCiphertext(input),
+    );
     const destination = await keys.resolve(context.scope, input.DestinationKeyId, 'keyOrAlias');
     const sameKey = String(arnOf(source.key) === arnOf(destination));
     return {
@@ -54,7 +62,7 @@ export const reEncrypt = defineOperation({
     requireSymmetricDefault(input.DestinationEncryptionAlgorithm, arnOf(destination));
   },
   async handle(input, { source, destination }: ReEncryptTarget, _context, keys) {
-    const plaintext = await keys.decrypt(source.key, source.parsed, input.SourceEncryptionContext);
+    const plaintext = await keys.decrypt(source.key, parsedBlob(source), input.SourceEncryptionContext);
     try {
       const blob = await keys.encrypt(destination, plaintext, input.DestinationEncryptionContext);
       return {

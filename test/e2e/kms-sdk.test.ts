@@ -486,6 +486,34 @@ describe('KMS API end to end with @aws-sdk/client-kms', () => {
     assert.equal(missingBlob.name, 'ValidationException');
   });
 
+  it('DryRun with IGNORE_CIPHERTEXT checks Decrypt and ReEncrypt on the named key without a ciphertext', async () => {
+    const keyId = await newKey();
+    const dryDecrypt = await awsError(() =>
+      kms.send(new DecryptCommand({ KeyId: keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+    );
+    assert.equal(dryDecrypt.name, 'DryRunOperationException');
+    const dryReEncrypt = await awsError(() =>
+      kms.send(
+        new ReEncryptCommand({
+          SourceKeyId: keyId,
+          DestinationKeyId: keyId,
+          DryRun: true,
+          DryRunModifiers: ['IGNORE_CIPHERTEXT'],
+        }),
+      ),
+    );
+    assert.equal(dryReEncrypt.name, 'DryRunOperationException');
+    const withoutKey = await awsError(() =>
+      kms.send(new DecryptCommand({ DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+    );
+    assert.equal(withoutKey.name, 'ValidationException');
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    const disabled = await awsError(() =>
+      kms.send(new DecryptCommand({ KeyId: keyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT'] })),
+    );
+    assert.equal(disabled.name, 'DisabledException');
+  });
+
   it('DryRun answers DryRunOperationException and does nothing', async () => {
     const keyId = await newKey();
     const error = await awsError(() =>
