@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -53,23 +53,42 @@ export async function callTrent(
     headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
     body: payload,
   });
+  const response = await send(url, { method: 'POST', path: '/', headers: signed.headers, body: payload }, 30_000);
+  return {
+    status: response.status,
+    body: response.text === '' ? {} : (JSON.parse(response.text) as Record<string, unknown>),
+  };
+}
+
+export interface SentResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
+/** One HTTP request to `url`'s host exactly as given (headers already signed, or deliberately not). */
+export function send(
+  url: URL,
+  outgoing: { method: string; path: string; headers: Record<string, string>; body: string | Buffer },
+  timeoutMillis: number,
+): Promise<SentResponse> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { host: url.hostname, port: url.port, method: 'POST', path: '/', headers: signed.headers },
+    const pending = request(
+      { host: url.hostname, port: url.port, method: outgoing.method, path: outgoing.path, headers: outgoing.headers },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+        response.on('end', () =>
           resolve({
             status: response.statusCode ?? 0,
-            body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-          });
-        });
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
-    outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('Trent did not answer within 30 s')));
-    outgoing.on('error', reject);
-    outgoing.end(payload);
+    pending.setTimeout(timeoutMillis, () => pending.destroy(new Error(`no answer within ${timeoutMillis} ms`)));
+    pending.on('error', reject);
+    pending.end(outgoing.body);
   });
 }

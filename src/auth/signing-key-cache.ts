@@ -10,7 +10,6 @@ export interface SigningScope {
 }
 
 interface CachedKey {
-  readonly accessKeyId: string;
   /** A private copy: the caller may reuse or wipe the buffer it handed in. */
   readonly secret: Buffer;
   readonly signingKey: Buffer;
@@ -44,15 +43,8 @@ export class SigningKeyCache {
     const id = cacheId(scope);
     this.entries.delete(id);
     if (this.entries.size >= this.capacity) this.evictOldest();
-    this.entries.set(id, { accessKeyId: scope.accessKeyId, secret: Buffer.from(secret), signingKey });
+    this.entries.set(id, { secret: Buffer.from(secret), signingKey });
     return signingKey;
-  }
-
-  /** Drops every key derived for this access key (deleted, disabled or rotated credentials). */
-  forget(accessKeyId: string): void {
-    for (const [id, entry] of this.entries) {
-      if (entry.accessKeyId === accessKeyId) this.entries.delete(id);
-    }
   }
 
   get size(): number {

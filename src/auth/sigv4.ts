@@ -55,8 +55,6 @@ export interface SigV4Options<Principal = undefined> {
 
 export interface SigV4Verifier<Principal = undefined> {
   verify(req: ReceivedRequest): Promise<VerifiedSignature<Principal>>;
-  /** Drops the signing keys derived for this access key. */
-  forget(accessKeyId: string): void;
 }
 
 export interface CredentialScope extends SigningScope {
@@ -128,7 +126,7 @@ export function createSigV4Verifier<Principal = undefined>(options: SigV4Options
     };
   }
 
-  return { verify, forget: (accessKeyId) => signingKeys.forget(accessKeyId) };
+  return { verify };
 }
 
 export function stringToSign(requestTime: string, scope: string, canonical: string): string {

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestTrent, TEST_ACCOUNT, TEST_CREDENTIALS, TEST_REGION, type TestTrent } from '../support/trent.js';
+import {
+  keyPolicy,
+  startTestTrent,
+  TEST_ACCOUNT,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+  TEST_ROOT,
+  type TestTrent,
+} from '../support/trent.js';
 
 /**
  * The aws CLI (and boto3, where installed) against Trent: botocore is a second, independent AWS client
@@ -290,14 +298,14 @@ describe('aws CLI end to end', describeOptions, () => {
   });
 
   it('put-key-policy and get-key-policy; a policy without Decrypt refuses decrypt until create-grant allows it', async () => {
-    const root = `arn:aws:iam::${TEST_ACCOUNT}:root`;
     const keyId = await newKey();
     const ciphertext = await encrypt(keyId, Buffer.from('granted'));
-    const noDecrypt = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'AllButDecrypt', Effect: 'Allow', Principal: { AWS: root }, NotAction: 'kms:Decrypt', Resource: '*' },
-      ],
+    const noDecrypt = keyPolicy({
+      Sid: 'AllButDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: TEST_ROOT },
+      NotAction: 'kms:Decrypt',
+      Resource: '*',
     });
     await kmsJson(['put-key-policy', '--key-id', keyId, '--policy-name', 'default', '--policy', noDecrypt]);
     const stored = await kmsJson(['get-key-policy', '--key-id', keyId, '--policy-name', 'default']);
@@ -309,7 +317,7 @@ describe('aws CLI end to end', describeOptions, () => {
       '--key-id',
       keyId,
       '--grantee-principal',
-      root,
+      TEST_ROOT,
       '--operations',
       'Decrypt',
     ]);

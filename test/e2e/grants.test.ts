@@ -11,9 +11,7 @@ import {
   RetireGrantCommand,
   RevokeGrantCommand,
 } from '@aws-sdk/client-kms';
-import { awsError, startTestTrent, TEST_ACCOUNT, type TestTrent } from '../support/trent.js';
-
-const ROOT = `arn:aws:iam::${TEST_ACCOUNT}:root`;
+import { awsError, keyPolicy, startTestTrent, TEST_ROOT, type TestTrent } from '../support/trent.js';
 
 /**
  * Grants, shown with the account root as grantee: its key policy lets it manage the key but not decrypt,
@@ -30,11 +28,12 @@ describe('grants', () => {
   after(() => server.stop());
 
   async function keyWithoutDecrypt(): Promise<{ keyId: string; ciphertexts: Record<string, Uint8Array> }> {
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'AllButDecrypt', Effect: 'Allow', Principal: { AWS: ROOT }, NotAction: 'kms:Decrypt', Resource: '*' },
-      ],
+    const policy = keyPolicy({
+      Sid: 'AllButDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: TEST_ROOT },
+      NotAction: 'kms:Decrypt',
+      Resource: '*',
     });
     const keyId = (await kms.send(new CreateKeyCommand({ Policy: policy }))).KeyMetadata?.KeyId as string;
     const ciphertexts: Record<string, Uint8Array> = {};
@@ -62,7 +61,7 @@ describe('grants', () => {
     const { GrantId, GrantToken } = await kms.send(
       new CreateGrantCommand({
         KeyId: keyId,
-        GranteePrincipal: ROOT,
+        GranteePrincipal: TEST_ROOT,
         Operations: ['Decrypt'],
         Constraints: { EncryptionContextEquals: { Department: 'IT' } },
         Name: 'it-only',
@@ -82,12 +81,12 @@ describe('grants', () => {
     assert.equal(listed.Grants?.[0]?.Name, 'it-only');
     assert.deepEqual(listed.Grants?.[0]?.Operations, ['Decrypt']);
     assert.deepEqual(listed.Grants?.[0]?.Constraints?.EncryptionContextEquals, { Department: 'IT' });
-    assert.equal(listed.Grants?.[0]?.GranteePrincipal, ROOT);
+    assert.equal(listed.Grants?.[0]?.GranteePrincipal, TEST_ROOT);
 
     const again = await kms.send(
       new CreateGrantCommand({
         KeyId: keyId,
-        GranteePrincipal: ROOT,
+        GranteePrincipal: TEST_ROOT,
         Operations: ['Decrypt'],
         Constraints: { EncryptionContextEquals: { Department: 'IT' } },
         Name: 'it-only',
@@ -105,13 +104,13 @@ describe('grants', () => {
     const { GrantToken, GrantId } = await kms.send(
       new CreateGrantCommand({
         KeyId: keyId,
-        GranteePrincipal: ROOT,
-        RetiringPrincipal: ROOT,
+        GranteePrincipal: TEST_ROOT,
+        RetiringPrincipal: TEST_ROOT,
         Operations: ['Decrypt'],
       }),
     );
     await decrypt(ciphertexts['HR'], 'HR');
-    const retirable = await kms.send(new ListRetirableGrantsCommand({ RetiringPrincipal: ROOT }));
+    const retirable = await kms.send(new ListRetirableGrantsCommand({ RetiringPrincipal: TEST_ROOT }));
     assert.ok(retirable.Grants?.some((grant) => grant.GrantId === GrantId));
     await kms.send(new RetireGrantCommand({ GrantToken }));
     assert.equal((await awsError(() => decrypt(ciphertexts['HR'], 'HR'))).name, 'AccessDeniedException');
@@ -126,20 +125,17 @@ describe('grants', () => {
   it('refuses grant operations a symmetric key does not have, and an explicit Deny beats a grant', async () => {
     const { keyId } = await keyWithoutDecrypt();
     const invalid = await awsError(() =>
-      kms.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: ROOT, Operations: ['Sign'] })),
+      kms.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: TEST_ROOT, Operations: ['Sign'] })),
     );
     assert.equal(invalid.name, 'ValidationException');
 
-    const denying = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { AWS: ROOT }, NotAction: 'kms:Decrypt', Resource: '*' },
-        { Effect: 'Deny', Principal: { AWS: ROOT }, Action: 'kms:Decrypt', Resource: '*' },
-      ],
-    });
+    const denying = keyPolicy(
+      { Effect: 'Allow', Principal: { AWS: TEST_ROOT }, NotAction: 'kms:Decrypt', Resource: '*' },
+      { Effect: 'Deny', Principal: { AWS: TEST_ROOT }, Action: 'kms:Decrypt', Resource: '*' },
+    );
     const denied = (await kms.send(new CreateKeyCommand({ Policy: denying }))).KeyMetadata?.KeyId as string;
     const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: denied, Plaintext: Buffer.from('x') }));
-    await kms.send(new CreateGrantCommand({ KeyId: denied, GranteePrincipal: ROOT, Operations: ['Decrypt'] }));
+    await kms.send(new CreateGrantCommand({ KeyId: denied, GranteePrincipal: TEST_ROOT, Operations: ['Decrypt'] }));
     const error = await awsError(() => kms.send(new DecryptCommand({ CiphertextBlob })));
     assert.equal(error.name, 'AccessDeniedException');
     assert.match(error.message, /explicit deny/);

@@ -10,15 +10,15 @@ import {
   ListKeyPoliciesCommand,
   PutKeyPolicyCommand,
 } from '@aws-sdk/client-kms';
-import { awsError, startTestTrent, TEST_ACCOUNT, type TestTrent } from '../support/trent.js';
+import { awsError, keyPolicy, startTestTrent, TEST_ACCOUNT, TEST_ROOT, type TestTrent } from '../support/trent.js';
 
-const ROOT = `arn:aws:iam::${TEST_ACCOUNT}:root`;
-
-function policy(...statements: object[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
-}
-
-const allowRootEverything = { Sid: 'root', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' };
+const allowRootEverything = {
+  Sid: 'root',
+  Effect: 'Allow',
+  Principal: { AWS: TEST_ROOT },
+  Action: 'kms:*',
+  Resource: '*',
+};
 
 describe('key policies, evaluated for the account root', () => {
   let server: TestTrent;
@@ -39,7 +39,13 @@ describe('key policies, evaluated for the account root', () => {
     assert.equal(PolicyName, 'default');
     const document = JSON.parse(Policy as string);
     assert.deepEqual(document.Statement, [
-      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: TEST_ROOT },
+        Action: 'kms:*',
+        Resource: '*',
+      },
     ]);
     const listed = await kms.send(new ListKeyPoliciesCommand({ KeyId: keyId }));
     assert.deepEqual(listed.PolicyNames, ['default']);
@@ -50,7 +56,7 @@ describe('key policies, evaluated for the account root', () => {
 
   it('PutKeyPolicy stores the policy as given and GetKeyPolicy returns it', async () => {
     const keyId = await newKey();
-    const text = policy(allowRootEverything, {
+    const text = keyPolicy(allowRootEverything, {
       Sid: 'extra',
       Effect: 'Allow',
       Principal: '*',
@@ -67,9 +73,9 @@ describe('key policies, evaluated for the account root', () => {
     const malformed = [
       'not json',
       '{"Version": "2012-10-17", "Statement": []}',
-      policy({ Effect: 'Maybe', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' }),
-      policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }),
-      policy({ ...allowRootEverything, Unknown: 1 }),
+      keyPolicy({ Effect: 'Maybe', Principal: { AWS: TEST_ROOT }, Action: 'kms:*', Resource: '*' }),
+      keyPolicy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }),
+      keyPolicy({ ...allowRootEverything, Unknown: 1 }),
     ];
     for (const text of malformed) {
       const error = await awsError(() => kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: text })));
@@ -81,9 +87,9 @@ describe('key policies, evaluated for the account root', () => {
 
   it('the lockout safety check refuses a policy that would stop the caller from calling PutKeyPolicy', async () => {
     const keyId = await newKey();
-    const lockout = policy({
+    const lockout = keyPolicy({
       Effect: 'Allow',
-      Principal: { AWS: ROOT },
+      Principal: { AWS: TEST_ROOT },
       Action: ['kms:Encrypt', 'kms:Decrypt'],
       Resource: '*',
     });
@@ -92,9 +98,9 @@ describe('key policies, evaluated for the account root', () => {
     assert.equal(refused.message, 'The new key policy will not allow you to update the key policy in the future.');
     const onCreate = await awsError(() => kms.send(new CreateKeyCommand({ Policy: lockout })));
     assert.equal(onCreate.name, 'MalformedPolicyDocumentException');
-    const denyByKeyArn = policy(allowRootEverything, {
+    const denyByKeyArn = keyPolicy(allowRootEverything, {
       Effect: 'Deny',
-      Principal: { AWS: ROOT },
+      Principal: { AWS: TEST_ROOT },
       Action: 'kms:PutKeyPolicy',
       Resource: `arn:aws:kms:*:${TEST_ACCOUNT}:key/*`,
     });
@@ -102,14 +108,14 @@ describe('key policies, evaluated for the account root', () => {
     assert.equal(arnDeny.name, 'MalformedPolicyDocumentException', 'the check sees the ARN the new key will have');
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: lockout, BypassPolicyLockoutSafetyCheck: true }));
     const locked = await awsError(() =>
-      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: policy(allowRootEverything) })),
+      kms.send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: keyPolicy(allowRootEverything) })),
     );
     assert.equal(locked.name, 'AccessDeniedException');
   });
 
   it('refuses principals Trent does not know, as AWS refuses unknown ones', async () => {
     for (const principal of ['arn:aws:iam::444455556666:root', `arn:aws:iam::${TEST_ACCOUNT}:user/nobody`]) {
-      const text = policy(allowRootEverything, {
+      const text = keyPolicy(allowRootEverything, {
         Effect: 'Allow',
         Principal: { AWS: principal },
         Action: 'kms:Decrypt',
@@ -126,7 +132,7 @@ describe('key policies, evaluated for the account root', () => {
     const lenient = await startTestTrent({ acceptUnknownPrincipals: true });
     t.after(() => lenient.stop());
     const kms = lenient.kms();
-    const elsewhere = policy({
+    const elsewhere = keyPolicy({
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::444455556666:root' },
       Action: 'kms:*',
@@ -145,7 +151,7 @@ describe('key policies, evaluated for the account root', () => {
       assert.match(
         error.message,
         new RegExp(
-          `^User: ${ROOT} is not authorized to perform: kms:\\w+ on resource: ${arn} because no resource-based policy allows the kms:\\w+ action$`,
+          `^User: ${TEST_ROOT} is not authorized to perform: kms:\\w+ on resource: ${arn} because no resource-based policy allows the kms:\\w+ action$`,
         ),
       );
     }
@@ -153,10 +159,10 @@ describe('key policies, evaluated for the account root', () => {
 
   it('an explicit Deny beats an Allow: encryption only with kms:EncryptionContext:Department = IT', async () => {
     const keyId = await newKey(
-      policy(allowRootEverything, {
+      keyPolicy(allowRootEverything, {
         Sid: 'only IT',
         Effect: 'Deny',
-        Principal: { AWS: ROOT },
+        Principal: { AWS: TEST_ROOT },
         Action: ['kms:Encrypt', 'kms:Decrypt'],
         Resource: '*',
         Condition: { StringNotEquals: { 'kms:EncryptionContext:Department': 'IT' } },

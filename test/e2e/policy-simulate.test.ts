@@ -4,10 +4,16 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { startTestTrent, TEST_ACCOUNT, TEST_CREDENTIALS, type TestTrent } from '../support/trent.js';
+import {
+  keyPolicy,
+  startTestTrent,
+  TEST_ACCOUNT,
+  TEST_CREDENTIALS,
+  TEST_ROOT,
+  type TestTrent,
+} from '../support/trent.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ROOT = `arn:aws:iam::${TEST_ACCOUNT}:root`;
 
 describe('trent policy simulate', () => {
   let server: TestTrent;
@@ -15,20 +21,17 @@ describe('trent policy simulate', () => {
 
   before(async () => {
     server = await startTestTrent();
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'OnlyIT',
-          Effect: 'Deny',
-          Principal: { AWS: ROOT },
-          Action: 'kms:Decrypt',
-          Resource: '*',
-          Condition: { StringNotEquals: { 'kms:EncryptionContext:Department': 'IT' } },
-        },
-      ],
-    });
+    const policy = keyPolicy(
+      { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: TEST_ROOT }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'OnlyIT',
+        Effect: 'Deny',
+        Principal: { AWS: TEST_ROOT },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'kms:EncryptionContext:Department': 'IT' } },
+      },
+    );
     keyId = (await server.kms().send(new CreateKeyCommand({ Policy: policy }))).KeyMetadata?.KeyId as string;
   });
   after(() => server.stop());
@@ -53,7 +56,7 @@ describe('trent policy simulate', () => {
   it('names the statement that allowed, and the one that denied, with the denial AWS would send', async () => {
     const allowed = await simulate(
       '--principal',
-      ROOT,
+      TEST_ROOT,
       '--action',
       'kms:Decrypt',
       '--key-id',
@@ -65,7 +68,7 @@ describe('trent policy simulate', () => {
 
     const denied = await simulate(
       '--principal',
-      ROOT,
+      TEST_ROOT,
       '--action',
       'kms:Decrypt',
       '--key-id',

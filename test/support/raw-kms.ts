@@ -1,6 +1,5 @@
-import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../cli/signed-request.js';
+import { Sha256, send } from '../../cli/signed-request.js';
 import { TEST_CREDENTIALS, TEST_REGION } from './trent.js';
 
 export interface RawResponse {
@@ -57,28 +56,8 @@ export async function signedHeaders(baseUrl: string, raw: RawRequest): Promise<R
 
 /** Sends an exactly controlled request to Trent. */
 export async function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawResponse> {
-  const url = new URL(baseUrl);
-  const body = typeof raw.body === 'string' ? Buffer.from(raw.body) : raw.body;
   const headers = await signedHeaders(baseUrl, raw);
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { host: url.hostname, port: url.port, method: raw.method ?? 'POST', path: raw.path ?? '/', headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: text,
-            json: () => JSON.parse(text) as Record<string, unknown>,
-          });
-        });
-      },
-    );
-    outgoing.setTimeout(10_000, () => outgoing.destroy(new Error('request timed out')));
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+  const request = { method: raw.method ?? 'POST', path: raw.path ?? '/', headers, body: raw.body };
+  const { status, headers: responseHeaders, text } = await send(new URL(baseUrl), request, 10_000);
+  return { status, headers: responseHeaders, body: text, json: () => JSON.parse(text) as Record<string, unknown> };
 }

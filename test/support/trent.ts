@@ -8,6 +8,14 @@ import type { Clock } from '../../src/shared/clock.js';
 
 export const TEST_ACCOUNT = '111122223333';
 export const TEST_REGION = 'us-east-1';
+/** The account root the test credentials belong to. */
+export const TEST_ROOT = `arn:aws:iam::${TEST_ACCOUNT}:root`;
+
+/** A key policy document of these statements. */
+export function keyPolicy(...statements: object[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
 export const TEST_CREDENTIALS = {
   accessKeyId: 'AKIATRENTTESTADMIN01',
   secretAccessKey: 'trent-test-secret-access-key-0123456789',

@@ -15,7 +15,13 @@
  *
  * Key material is never logged.
  */
-import { AuthenticationFailed, aesGcmDecrypt, aesGcmEncrypt } from '../../crypto/aes-gcm.js';
+import {
+  AuthenticationFailed,
+  aesGcmDecrypt,
+  aesGcmEncrypt,
+  GCM_IV_LENGTH,
+  GCM_TAG_LENGTH,
+} from '../../crypto/aes-gcm.js';
 import { hkdfSha256 } from '../../crypto/hkdf.js';
 import { lengthPrefixed, u32, utf8 } from '../../shared/bytes.js';
 import { needs } from '../../shared/needs.js';
@@ -24,9 +30,9 @@ import { type BackingKeyRef, type KeyStore, KeyStoreAuthenticationFailed, type S
 
 const FORMAT_VERSION = 0x01;
 const KEY_LENGTH = 32;
-const IV_LENGTH = 12;
+const IV_LENGTH = GCM_IV_LENGTH;
 const SALT_LENGTH = 16;
-const TAG_LENGTH = 16;
+const TAG_LENGTH = GCM_TAG_LENGTH;
 const HANDLE_LENGTH = 1 + IV_LENGTH + KEY_LENGTH + TAG_LENGTH;
 const NONCE_LENGTH = SALT_LENGTH + IV_LENGTH;
 const MAX_KEY_ID_LENGTH = 256;
