@@ -120,6 +120,21 @@ describe('grants', () => {
     assert.equal(elsewhere.name, 'AccessDeniedException');
     const bogus = await awsError(() => kms.send(new RetireGrantCommand({ GrantToken: 'not-a-token' })));
     assert.equal(bogus.name, 'InvalidGrantTokenException');
+
+    const second = await kms.send(
+      new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: TEST_ROOT, Operations: ['DescribeKey'] }),
+    );
+    const filtered = await kms.send(new ListGrantsCommand({ KeyId: keyId, GrantId: second.GrantId }));
+    assert.deepEqual(
+      filtered.Grants?.map((grant) => grant.GrantId),
+      [second.GrantId],
+    );
+    const byGrantee = await kms.send(
+      new ListGrantsCommand({ KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:user/nobody' }),
+    );
+    assert.deepEqual(byGrantee.Grants, []);
+    await kms.send(new RetireGrantCommand({ KeyId: keyId, GrantId: second.GrantId }));
+    assert.deepEqual((await kms.send(new ListGrantsCommand({ KeyId: keyId }))).Grants, []);
   });
 
   it('refuses grant operations a symmetric key does not have, and an explicit Deny beats a grant', async () => {
