@@ -1,9 +1,10 @@
 // The room import rules of ../shared/ARCHITECTURE.md (and docs/architecture.md): a wrong arrow fails `npm run lint`.
 const rooms = {
-  http: ['http', 'auth', 'authz', 'operations', 'audit', 'errors', 'shared'],
-  auth: ['auth', 'persistence', 'keystores', 'crypto', 'errors', 'shared'],
+  http: ['http', 'auth', 'authz', 'operations', 'identities', 'audit', 'errors', 'shared'],
+  auth: ['auth', 'identities', 'persistence', 'keystores', 'crypto', 'errors', 'shared'],
   authz: ['authz', 'persistence', 'errors', 'shared'],
-  operations: ['operations', 'keys', 'errors', 'shared'],
+  operations: ['operations', 'keys', 'identities', 'errors', 'shared'],
+  identities: ['identities', 'authz', 'keystores', 'persistence', 'crypto', 'errors', 'shared'],
   keys: ['keys', 'crypto', 'keystores', 'persistence', 'errors', 'shared'],
   crypto: ['crypto', 'shared'],
   keystores: ['keystores', 'crypto', 'errors', 'shared'],

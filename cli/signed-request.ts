@@ -33,6 +33,31 @@ export interface Credentials {
   readonly sessionToken?: string;
 }
 
+/** How long a CLI call waits for Trent's answer. */
+const CALL_TIMEOUT_MILLIS = 30_000;
+
+/** Signs a POST to `/` with SigV4 for `service` (with the session token when the credentials carry one) and sends it. */
+async function signedPost(
+  endpoint: string,
+  scope: { readonly service: string; readonly region: string },
+  credentials: Credentials,
+  headers: Record<string, string>,
+  payload: string,
+): Promise<SentResponse> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ ...scope, credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, ...headers },
+    body: payload,
+  });
+  return send(url, { method: 'POST', path: '/', headers: signed.headers, body: payload }, CALL_TIMEOUT_MILLIS);
+}
+
 /** Signs an awsJson1_1 call with SigV4 (service kms) and sends it; resolves with the status and parsed body. */
 export async function callTrent(
   endpoint: string,
@@ -41,23 +66,38 @@ export async function callTrent(
   target: string,
   body: object,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const url = new URL(endpoint);
-  const payload = JSON.stringify(body);
-  const signer = new SignatureV4({ service: 'kms', region, credentials, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-    body: payload,
-  });
-  const response = await send(url, { method: 'POST', path: '/', headers: signed.headers, body: payload }, 30_000);
+  const response = await signedPost(
+    endpoint,
+    { service: 'kms', region },
+    credentials,
+    { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    JSON.stringify(body),
+  );
   return {
     status: response.status,
     body: response.text === '' ? {} : (JSON.parse(response.text) as Record<string, unknown>),
   };
+}
+
+/** An awsQuery call: the API (service, its version, the Region to sign for), the action and its parameters. */
+export interface QueryCall {
+  readonly service: string;
+  readonly version: string;
+  readonly region: string;
+  readonly action: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Signs an awsQuery call (IAM, STS) with SigV4 and sends it as a form; resolves with the XML as received. */
+export async function callQuery(endpoint: string, credentials: Credentials, call: QueryCall): Promise<SentResponse> {
+  const form = new URLSearchParams({ Action: call.action, Version: call.version, ...call.params });
+  return signedPost(
+    endpoint,
+    { service: call.service, region: call.region },
+    credentials,
+    { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    form.toString(),
+  );
 }
 
 export interface SentResponse {

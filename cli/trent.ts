@@ -10,6 +10,13 @@ import {
   startWorker,
   type TrentConfig,
 } from '../src/main.js';
+import {
+  createRoleCommand,
+  createUserCommand,
+  credentialsFromEnvironment,
+  type RoleOptions,
+  type UserOptions,
+} from './identities.js';
 import { callTrent } from './signed-request.js';
 
 function portNumber(value: string): number {
@@ -193,28 +200,23 @@ function contextOf(pairs: readonly string[]): Record<string, string[]> {
 }
 
 async function simulatePolicy(options: SimulateOptions): Promise<void> {
-  const accessKeyId = process.env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = process.env['AWS_SECRET_ACCESS_KEY'];
-  if (!accessKeyId || !secretAccessKey) {
+  const credentials = credentialsFromEnvironment(process.env);
+  if (credentials === undefined) {
     throw new StartupError('Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to credentials allowed to simulate.');
   }
-  const result = await callTrent(
-    options.endpointUrl,
-    options.region,
-    { accessKeyId, secretAccessKey },
-    'TrentAdmin.SimulatePolicy',
-    {
-      PrincipalArn: options.principal,
-      Action: options.action,
-      KeyId: options.keyId,
-      Context: contextOf(options.context),
-    },
-  );
+  const result = await callTrent(options.endpointUrl, options.region, credentials, 'TrentAdmin.SimulatePolicy', {
+    PrincipalArn: options.principal,
+    Action: options.action,
+    KeyId: options.keyId,
+    Context: contextOf(options.context),
+  });
   process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
   if (result.status !== 200) process.exitCode = 1;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
 
 program
   .command('policy')
@@ -229,10 +231,51 @@ program
     new Command()
       .createOption('--endpoint-url <url>', "Trent's endpoint")
       .env('AWS_ENDPOINT_URL_KMS')
-      .default(`http://127.0.0.1:${DEFAULT_PORT}`),
+      .default(DEFAULT_ENDPOINT),
   )
   .addOption(new Command().createOption('--region <region>', 'Region').env('AWS_REGION').default(DEFAULT_REGION))
   .action(simulatePolicy);
+
+function sessionSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new InvalidArgumentError('must be a whole number of seconds');
+  return seconds;
+}
+
+/** What `user create` and `role create` share: where the identity goes, its inline policy, and the endpoint. */
+function identityCreation(command: Command): Command {
+  return command
+    .option('--path <path>', 'the IAM path, e.g. /team/ (default /)')
+    .option('--policy-file <file>', 'an identity policy (JSON) to put on it as an inline policy')
+    .option('--policy-name <name>', "the inline policy's name", 'trent-cli')
+    .option(
+      '--endpoint-url <url>',
+      `Trent's endpoint (default: $AWS_ENDPOINT_URL_IAM, else $AWS_ENDPOINT_URL, else ${DEFAULT_ENDPOINT})`,
+    );
+}
+
+identityCreation(
+  program
+    .command('user')
+    .description('IAM users')
+    .command('create')
+    .description('create a user, put an inline policy on it and make it an access key (printed once, as JSON)')
+    .argument('<name>', 'the user name'),
+)
+  .option('--no-access-key', 'make no access key')
+  .action((name: string, options: UserOptions) => createUserCommand(name, options, DEFAULT_ENDPOINT));
+
+identityCreation(
+  program
+    .command('role')
+    .description('IAM roles')
+    .command('create')
+    .description('create a role and put an inline policy on it (printed as JSON)')
+    .argument('<name>', 'the role name'),
+)
+  .requiredOption('--trust-policy-file <file>', 'the trust policy (JSON): who may assume the role')
+  .option('--max-session-duration <seconds>', 'the longest session the role allows (3600 to 43200)', sessionSeconds)
+  .action((name: string, options: RoleOptions) => createRoleCommand(name, options, DEFAULT_ENDPOINT));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StartupError || (error instanceof Error && error.name === 'RootKeyError')) {

@@ -6,13 +6,16 @@ import { createAuthenticator } from './auth/authenticate.js';
 import {
   type AdminCredentials,
   checkChosenCredentials,
+  createAccount,
   newAccessKeyId,
   newAccountId,
   newSecretAccessKey,
   provisionAccount,
 } from './auth/bootstrap.js';
+import { identityDirectory } from './authz/identity.js';
 import { principalDirectory } from './authz/principals.js';
 import { createHttpServer } from './http/server.js';
+import { Identities } from './identities/identity-service.js';
 import { type KeyDeletionJob, startKeyDeletionJob } from './jobs/key-deletion.js';
 import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
@@ -314,10 +317,24 @@ async function serve(
   const { clock, logger } = runtime;
   const keys = new Keys({ persistence, keyStore, clock, random: runtime.random });
   const authenticate = createAuthenticator({ persistence, keyStore, clock });
+  const principals = principalDirectory(persistence, config.acceptUnknownPrincipals ?? false);
+  const identities = new Identities({
+    persistence,
+    keyStore,
+    random: runtime.random,
+    clock,
+    principalExists: principals,
+  });
   const server = createHttpServer({
     authenticate,
     keys,
-    principals: principalDirectory(persistence, config.acceptUnknownPrincipals ?? false),
+    principals,
+    identities,
+    identityPolicies: identityDirectory(persistence),
+    now: () => clock.now(),
+    operatorAccountId: dataDir.accountId,
+    createAccount: (accountId) =>
+      createAccount({ persistence, keyStore, random: runtime.random, now: clock.now() }, accountId),
     logger,
     readiness: async () => {
       await persistence.ping();

@@ -1,9 +1,11 @@
 import { kmsError } from '../errors/catalogue.js';
+import { accessKeySecretContext } from '../identities/credentials.js';
+import { isSessionAccessKeyId, openSession, type SessionClaims } from '../identities/sessions.js';
 import type { KeyStore } from '../keystores/port.js';
-import type { Persistence } from '../persistence/port.js';
+import type { AccessKeyRecord, Persistence } from '../persistence/port.js';
 import type { Caller } from '../shared/caller.js';
 import type { Clock } from '../shared/clock.js';
-import { createSigV4Verifier, type ReceivedRequest } from './sigv4.js';
+import { createSigV4Verifier, type ReceivedRequest, type SigV4Verifier } from './sigv4.js';
 
 export interface Authenticated {
   readonly caller: Caller;
@@ -15,11 +17,6 @@ export interface AuthenticatorDependencies {
   readonly persistence: Persistence;
   readonly keyStore: KeyStore;
   readonly clock: Clock;
-}
-
-/** The context an access key's secret is sealed under: a sealed secret moved to another key id fails to open. */
-export function accessKeySecretContext(accessKeyId: string): string {
-  return `trent/access-key-secret/${accessKeyId}`;
 }
 
 /**
@@ -60,39 +57,88 @@ class OpenedSecrets {
   }
 }
 
+/** The services a request may be signed for on Trent's endpoint; each has its own API and error dialect. */
+export type SignedService = 'kms' | 'iam' | 'sts';
+
+const SIGNED_SERVICES: readonly SignedService[] = ['kms', 'iam', 'sts'];
+
+const invalidToken = () =>
+  kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
+/** The last segment of a user or role ARN: its name, the path left out. */
+function nameInArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+function longTermCaller(record: AccessKeyRecord): Caller {
+  const caller: Caller = {
+    accountId: record.accountId,
+    arn: record.principalArn,
+    type: record.principalType,
+    principalId: record.principalId,
+    accessKeyId: record.accessKeyId,
+  };
+  return record.principalType === 'IAMUser' ? { ...caller, userName: nameInArn(record.principalArn) } : caller;
+}
+
+function sessionCaller(claims: SessionClaims): Caller {
+  const { accountId, accessKeyId, secretAccessKey: _secret, ...session } = claims;
+  return {
+    accountId,
+    arn: `arn:aws:sts::${accountId}:assumed-role/${claims.roleName}/${claims.sessionName}`,
+    type: 'AssumedRole',
+    principalId: `${claims.roleId}:${claims.sessionName}`,
+    accessKeyId,
+    session,
+  };
+}
+
 /**
- * Who sent the request: verifies SigV4 against the stored access key and turns the key into a Caller.
- * The key is looked up on every request (through the store's read cache, which every change to an
- * access key passes), so a deactivated or deleted key stops working at once.
+ * Who sent the request: verifies SigV4 against the stored access key, or against the secret an STS session
+ * token carries, and turns the key into a Caller. Long-term keys are looked up on every request (through the
+ * store's read cache, which every change to an access key passes), so a deactivated or deleted key stops
+ * working at once; a session is checked for expiry and for its role still existing on every request.
  */
 export function createAuthenticator(
   deps: AuthenticatorDependencies,
-): (request: ReceivedRequest) => Promise<Authenticated> {
+): (request: ReceivedRequest, service: SignedService) => Promise<Authenticated> {
   const opened = new OpenedSecrets(deps.keyStore);
-  const verifier = createSigV4Verifier<Caller>({
-    clock: deps.clock,
-    expectedService: 'kms',
-    async lookupSecret(accessKeyId) {
-      const record = await deps.persistence.findAccessKey(accessKeyId);
-      if (record?.status !== 'Active') return undefined;
-      const secret = await opened.open(accessKeyId, record.sealedSecret);
-      const principal: Caller = {
-        accountId: record.accountId,
-        arn: record.principalArn,
-        type: record.principalType,
-        principalId: record.principalId,
-        accessKeyId: record.accessKeyId,
-      };
-      return { accessKeyId, secretAccessKey: secret, principal };
-    },
-  });
-  return async (request) => {
-    const verified = await verifier.verify(request);
-    requireSignedSemantics(request, verified.signedHeaders);
-    // Trent issues no session credentials yet, so no session token can be valid: refuse rather than ignore it.
-    if (verified.securityToken !== undefined) {
-      throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
+  async function sessionSecret(accessKeyId: string, token: string | undefined) {
+    const claims = token === undefined ? undefined : await openSession(deps.keyStore, accessKeyId, token);
+    if (claims === undefined) throw invalidToken();
+    if (deps.clock.now() >= claims.expiresAt) {
+      throw kmsError('ExpiredTokenException', 'The security token included in the request is expired');
     }
+    const role = await deps.persistence.findRole(claims.accountId, claims.roleName);
+    if (role?.roleId !== claims.roleId) throw invalidToken();
+    const secretAccessKey = Buffer.from(claims.secretAccessKey, 'utf8');
+    return { accessKeyId, secretAccessKey, principal: sessionCaller(claims) };
+  }
+
+  async function longTermSecret(accessKeyId: string, token: string | undefined) {
+    // A session token beside a long-term key means the client mixed up credentials: refuse rather than ignore it.
+    if (token !== undefined) throw invalidToken();
+    const record = await deps.persistence.findAccessKey(accessKeyId);
+    if (record?.status !== 'Active') return undefined;
+    const secret = await opened.open(accessKeyId, record.sealedSecret);
+    return { accessKeyId, secretAccessKey: secret, principal: longTermCaller(record) };
+  }
+
+  const verifiers = new Map(
+    SIGNED_SERVICES.map((service) => [
+      service,
+      createSigV4Verifier<Caller>({
+        clock: deps.clock,
+        expectedService: service,
+        lookupSecret: (accessKeyId, token) =>
+          isSessionAccessKeyId(accessKeyId) ? sessionSecret(accessKeyId, token) : longTermSecret(accessKeyId, token),
+      }),
+    ]),
+  );
+  return async (request, service) => {
+    const verified = await (verifiers.get(service) as SigV4Verifier<Caller>).verify(request);
+    requireSignedSemantics(request, verified.signedHeaders);
     return { caller: verified.principal, region: verified.region };
   };
 }

@@ -1,26 +1,17 @@
+import { kmsError } from '../errors/catalogue.js';
+import { accessKeySecretContext, newAccessKeyId, newSecretAccessKey } from '../identities/credentials.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
 import type { Random } from '../shared/random.js';
-import { accessKeySecretContext } from './authenticate.js';
+
+export { newAccessKeyId, newSecretAccessKey } from '../identities/credentials.js';
 
 export interface AdminCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const ACCESS_KEY_ID = /^[A-Za-z0-9_]{16,128}$/;
-
-/** An access key id shaped like AWS's: AKIA and 16 base-32 characters. */
-export function newAccessKeyId(random: Random): string {
-  const bytes = random.bytes(16);
-  return `AKIA${Array.from(bytes, (byte) => BASE32[byte % 32]).join('')}`;
-}
-
-/** 40 characters, as AWS's secret access keys are (30 random bytes, base64). */
-export function newSecretAccessKey(random: Random): string {
-  return random.bytes(30).toString('base64');
-}
 
 /** Checks credentials chosen through TRENT_ADMIN_ACCESS_KEY_ID / TRENT_ADMIN_SECRET_ACCESS_KEY. */
 export function checkChosenCredentials(credentials: AdminCredentials): void {
@@ -64,4 +55,21 @@ export async function provisionAccount(
       createdAt: deps.now,
     },
   );
+}
+
+/**
+ * Another account on this Trent (TrentAdmin.CreateAccount): the given id or a new random one, with a new root
+ * access key whose secret is returned once and stored only sealed.
+ */
+export async function createAccount(
+  deps: { persistence: Persistence; keyStore: KeyStore; random: Random; now: number },
+  requestedId: string | undefined,
+): Promise<{ accountId: string } & AdminCredentials> {
+  const accountId = requestedId ?? newAccountId(deps.random);
+  if (await deps.persistence.getAccount(accountId)) {
+    throw kmsError('AlreadyExistsException', `Account ${accountId} already exists.`);
+  }
+  const credentials = { accessKeyId: newAccessKeyId(deps.random), secretAccessKey: newSecretAccessKey(deps.random) };
+  await provisionAccount(deps, accountId, credentials);
+  return { accountId, ...credentials };
 }

@@ -47,8 +47,11 @@ export interface SigV4Options<Principal = undefined> {
   readonly clock: Clock;
   /** The services a credential scope may name; the first is the one error messages name. */
   readonly expectedService: string | readonly string[];
-  /** Called on every request, so a deleted or disabled key stops working as soon as the lookup says so. */
-  lookupSecret(accessKeyId: string): Promise<SigningSecret<Principal> | undefined>;
+  /**
+   * Called on every request, so a deleted or disabled key stops working as soon as the lookup says so. The
+   * request's session token (X-Amz-Security-Token) comes along, unverified: the lookup decides what it means.
+   */
+  lookupSecret(accessKeyId: string, securityToken: string | undefined): Promise<SigningSecret<Principal> | undefined>;
   /** How far the request time may be from the clock; 5 minutes unless said otherwise. */
   readonly maxSkewMillis?: number;
 }
@@ -101,7 +104,7 @@ export function createSigV4Verifier<Principal = undefined>(options: SigV4Options
     }
     checkFreshness(signed, options.clock.now(), maxSkewMillis);
 
-    const secret = await options.lookupSecret(credential.accessKeyId);
+    const secret = await options.lookupSecret(credential.accessKeyId, signed.securityToken);
     if (secret === undefined || secret.accessKeyId !== credential.accessKeyId) {
       throw kmsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }

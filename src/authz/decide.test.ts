@@ -20,10 +20,13 @@ const defaultPolicy = policy({ Effect: 'Allow', Principal: { AWS: root.arn }, Ac
 
 describe('decide', () => {
   it("allows the account root on a key whose policy allows the account, and on its own account's resources", () => {
-    assert.deepEqual(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy: defaultPolicy }, conditions), {
-      allowed: true,
-      decidedBy: { sid: undefined, index: 0, effect: 'Allow' },
-    });
+    assert.deepEqual(
+      decide(root, { action: 'kms:Encrypt', resource: ownKey, resourcePolicy: defaultPolicy }, conditions),
+      {
+        allowed: true,
+        decidedBy: { sid: undefined, index: 0, effect: 'Allow' },
+      },
+    );
     assert.deepEqual(decide(root, { action: 'kms:CreateKey', resource: '*' }, conditions), { allowed: true });
     assert.deepEqual(
       decide(root, { action: 'kms:CreateAlias', resource: 'arn:aws:kms:us-east-1:111122223333:alias/x' }, conditions),
@@ -48,7 +51,7 @@ describe('decide', () => {
       Action: 'kms:*',
       Resource: '*',
     });
-    const check = { action: 'kms:Decrypt', resource: ownKey, keyPolicy: elsewhere };
+    const check = { action: 'kms:Decrypt', resource: ownKey, resourcePolicy: elsewhere };
     assert.deepEqual(decide(root, check, conditions), { allowed: false, reason: 'no-resource-policy-allows' });
     assert.equal(
       denialMessage(root, check, 'no-resource-policy-allows'),
@@ -61,7 +64,7 @@ describe('decide', () => {
       { Effect: 'Allow', Principal: { AWS: root.arn }, Action: 'kms:*', Resource: '*' },
       { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
     );
-    const check = { action: 'kms:Decrypt', resource: ownKey, keyPolicy: denying };
+    const check = { action: 'kms:Decrypt', resource: ownKey, resourcePolicy: denying };
     assert.deepEqual(decide(root, check, conditions), {
       allowed: false,
       reason: 'explicit-deny-in-resource-policy',
@@ -85,10 +88,10 @@ describe('decide', () => {
       },
     );
     assert.equal(
-      decide(root, { action: 'kms:PutKeyPolicy', resource: ownKey, keyPolicy: stored }, conditions).allowed,
+      decide(root, { action: 'kms:PutKeyPolicy', resource: ownKey, resourcePolicy: stored }, conditions).allowed,
       true,
     );
-    const decrypt = decide(root, { action: 'kms:Decrypt', resource: ownKey, keyPolicy: stored }, conditions);
+    const decrypt = decide(root, { action: 'kms:Decrypt', resource: ownKey, resourcePolicy: stored }, conditions);
     assert.deepEqual(
       decrypt.allowed ? undefined : decrypt.reason,
       'explicit-deny-in-resource-policy',
@@ -98,7 +101,10 @@ describe('decide', () => {
 
   it('fails closed: a key policy that cannot be parsed allows nothing', () => {
     for (const keyPolicy of ['not json', '{}', policy({ Effect: 'Allow', Action: 'kms:*', Resource: '*' })]) {
-      assert.equal(decide(root, { action: 'kms:Encrypt', resource: ownKey, keyPolicy }, conditions).allowed, false);
+      assert.equal(
+        decide(root, { action: 'kms:Encrypt', resource: ownKey, resourcePolicy: keyPolicy }, conditions).allowed,
+        false,
+      );
     }
   });
 
@@ -109,12 +115,12 @@ describe('decide', () => {
       Action: 'kms:Decrypt',
       Resource: '*',
     });
-    assert.deepEqual(decide(root, { action: 'kms:Decrypt', resource: otherKey, keyPolicy: sharing }, conditions), {
+    assert.deepEqual(decide(root, { action: 'kms:Decrypt', resource: otherKey, resourcePolicy: sharing }, conditions), {
       allowed: true,
       decidedBy: { sid: undefined, index: 0, effect: 'Allow' },
     });
     assert.equal(
-      decide(root, { action: 'kms:Encrypt', resource: otherKey, keyPolicy: sharing }, conditions).allowed,
+      decide(root, { action: 'kms:Encrypt', resource: otherKey, resourcePolicy: sharing }, conditions).allowed,
       false,
     );
   });
@@ -122,7 +128,7 @@ describe('decide', () => {
   it('fails closed for principals it cannot evaluate yet (no identity policies before issue #3)', () => {
     const user: Caller = { ...root, type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' };
     assert.equal(
-      decide(user, { action: 'kms:Encrypt', resource: ownKey, keyPolicy: defaultPolicy }, conditions).allowed,
+      decide(user, { action: 'kms:Encrypt', resource: ownKey, resourcePolicy: defaultPolicy }, conditions).allowed,
       false,
     );
     assert.equal(decide(user, { action: 'kms:ListKeys', resource: '*' }, conditions).allowed, false);

@@ -23,8 +23,12 @@ import type { PolicyCondition, PolicyDocument, PolicyStatement, PrincipalBlock }
 /** AWS KMS's limit for a key policy: 32 KB, though the API model allows 131072 characters in the shape. */
 export const MAX_KEY_POLICY_CHARS = 32_768;
 
-/** A key policy is a resource policy: its statements name principals. An identity policy's do not. */
-export type PolicyKind = 'resource' | 'identity';
+/**
+ * A key policy is a resource policy: its statements name principals. An identity policy's do not. A role's
+ * trust policy names principals and no resource: it is about the role it is attached to (IAM refuses a
+ * Resource element there), so its statements cover the role ('*').
+ */
+export type PolicyKind = 'resource' | 'identity' | 'trust';
 
 /**
  * Parses and validates a policy document. Throws KmsError('MalformedPolicyDocumentException') for
@@ -374,8 +378,6 @@ function parseStatement(statement: JsonObject, index: number, kind: PolicyKind, 
   const principal = parsePrincipalPair(statement, kind, where);
   const action = exactlyOne(statement, 'Action', 'NotAction', where);
   const actions = parseActions(action.value, `${where}.${action.name}`);
-  const resource = exactlyOne(statement, 'Resource', 'NotResource', where);
-  const resources = parseResources(resource.value, `${where}.${resource.name}`);
   const condition = statement.get('Condition');
   return {
     sid,
@@ -383,9 +385,21 @@ function parseStatement(statement: JsonObject, index: number, kind: PolicyKind, 
     effect,
     ...principal,
     ...(action.negated ? { notAction: actions } : { action: actions }),
-    ...(resource.negated ? { notResource: resources } : { resource: resources }),
+    ...(kind === 'trust' ? theRoleItself(statement, where) : parseResourcePair(statement, where)),
     conditions: condition === undefined ? [] : parseConditions(condition, `${where}.Condition`, checks),
   };
+}
+
+function parseResourcePair(statement: JsonObject, where: string): Pick<PolicyStatement, 'resource' | 'notResource'> {
+  const resource = exactlyOne(statement, 'Resource', 'NotResource', where);
+  const resources = parseResources(resource.value, `${where}.${resource.name}`);
+  return resource.negated ? { notResource: resources } : { resource: resources };
+}
+
+function theRoleItself(statement: JsonObject, where: string): Pick<PolicyStatement, 'resource'> {
+  const present = ['Resource', 'NotResource'].find((name) => statement.has(name));
+  if (present !== undefined) throw malformed(`Has prohibited field ${present}: ${where} of a trust policy.`);
+  return { resource: ['*'] };
 }
 
 function parseSid(value: Json | undefined, where: string): string | undefined {

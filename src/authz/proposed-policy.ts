@@ -2,6 +2,7 @@ import { kmsError } from '../errors/catalogue.js';
 import type { Caller } from '../shared/caller.js';
 import type { ProposedKeyPolicy } from '../shared/proposed-key-policy.js';
 import { decide } from './decide.js';
+import type { Identity } from './identity.js';
 import { parsePolicy } from './policy-document.js';
 import { namedPrincipals, type PrincipalDirectory } from './principals.js';
 import type { ConditionValues } from './request-context.js';
@@ -19,6 +20,7 @@ export async function checkProposedKeyPolicy(
   proposed: ProposedKeyPolicy,
   conditions: ConditionValues,
   principals: PrincipalDirectory,
+  identity: Identity,
 ): Promise<void> {
   const policy = parsePolicy(proposed.text, 'resource');
   for (const principal of namedPrincipals(policy)) {
@@ -30,6 +32,7 @@ export async function checkProposedKeyPolicy(
     }
   }
   if (proposed.bypassLockoutSafetyCheck) return;
-  const check = { action: 'kms:PutKeyPolicy', resource: proposed.keyArn, keyPolicy: proposed.text };
-  if (!decide(caller, check, conditions).allowed) throw kmsError('MalformedPolicyDocumentException', LOCKOUT_MESSAGE);
+  const check = { action: 'kms:PutKeyPolicy', resource: proposed.keyArn, resourcePolicy: proposed.text };
+  if (!decide(caller, check, conditions, identity).allowed)
+    throw kmsError('MalformedPolicyDocumentException', LOCKOUT_MESSAGE);
 }

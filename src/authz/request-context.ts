@@ -1,4 +1,4 @@
-import type { Caller } from '../shared/caller.js';
+import type { Caller, PrincipalTag } from '../shared/caller.js';
 
 /** Condition keys by lowercase name (IAM matches key names case-insensitively). */
 export type ConditionValues = ReadonlyMap<string, readonly string[]>;
@@ -9,11 +9,15 @@ const PRINCIPAL_TYPE: Readonly<Record<Caller['type'], string>> = {
   AssumedRole: 'AssumedRole',
 };
 
-/** The global condition keys every request carries, as AWS supplies them. */
+/**
+ * The global condition keys every request carries, as AWS supplies them: aws:username for IAM users only,
+ * aws:PrincipalTag/<key> for the principal's tags (a role session's include its session tags).
+ */
 export function globalConditions(
   caller: Caller,
   sourceIp: string | undefined,
   now: number,
+  principalTags: readonly PrincipalTag[] = [],
 ): Map<string, readonly string[]> {
   const values = new Map<string, readonly string[]>([
     ['aws:principalarn', [caller.arn]],
@@ -26,6 +30,9 @@ export function globalConditions(
     ['kms:calleraccount', [caller.accountId]],
   ]);
   if (sourceIp !== undefined) values.set('aws:sourceip', [sourceIp]);
+  if (caller.userName !== undefined) values.set('aws:username', [caller.userName]);
+  if (caller.session?.sourceIdentity !== undefined) values.set('aws:sourceidentity', [caller.session.sourceIdentity]);
+  for (const tag of principalTags) values.set(`aws:principaltag/${tag.key.toLowerCase()}`, [tag.value]);
   return values;
 }
 

@@ -104,3 +104,79 @@ export const messages = {
   dryRunSucceeded: () => 'The request would have succeeded, but the DryRun option is set.',
   internal: (requestId: string) => `An internal error occurred. Request id: ${requestId}`,
 } as const;
+
+/**
+ * The error codes of IAM and STS (the awsQuery services Trent serves beside KMS), with the HTTP status each
+ * service's model gives, plus the common query-protocol errors they return without modeling them
+ * (authentication, validation, unknown actions).
+ */
+export const queryErrorStatus = {
+  AccessDenied: 403,
+  ConcurrentModification: 409,
+  DeleteConflict: 409,
+  EntityAlreadyExists: 409,
+  ExpiredToken: 403,
+  IncompleteSignature: 403,
+  InternalFailure: 500,
+  InvalidAction: 400,
+  InvalidClientTokenId: 403,
+  InvalidInput: 400,
+  InvalidParameterValue: 400,
+  LimitExceeded: 409,
+  MalformedPolicyDocument: 400,
+  MissingAction: 400,
+  MissingAuthenticationToken: 403,
+  NoSuchEntity: 404,
+  PackedPolicyTooLarge: 400,
+  ServiceFailure: 500,
+  SignatureDoesNotMatch: 403,
+  UnmodifiableEntity: 400,
+  ValidationError: 400,
+} as const;
+
+export type QueryErrorCode = keyof typeof queryErrorStatus;
+
+/** An IAM or STS error: `<ErrorResponse><Error><Type>…</Type><Code>…</Code><Message>…</Message></Error>…`. */
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+
+  constructor(
+    readonly code: QueryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return queryErrorStatus[this.code];
+  }
+
+  /** 'Receiver' for the server's own failures, 'Sender' for everything the request got wrong. */
+  get fault(): 'Sender' | 'Receiver' {
+    return this.status >= 500 ? 'Receiver' : 'Sender';
+  }
+}
+
+export function queryError(code: QueryErrorCode, message: string): QueryError {
+  return new QueryError(code, message);
+}
+
+/**
+ * The query-protocol code for an error raised by the shared SigV4 and authorization layers, which speak
+ * KMS's names: IAM and STS name the same failures differently.
+ */
+const QUERY_CODE_OF_KMS_TYPE: Partial<Record<ErrorType, QueryErrorCode>> = {
+  AccessDeniedException: 'AccessDenied',
+  ExpiredTokenException: 'ExpiredToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  MalformedPolicyDocumentException: 'MalformedPolicyDocument',
+  RequestEntityTooLargeException: 'ValidationError',
+  ValidationException: 'ValidationError',
+};
+
+export function asQueryError(error: KmsError): QueryError {
+  return new QueryError(QUERY_CODE_OF_KMS_TYPE[error.type] ?? 'InternalFailure', error.clientMessage ?? error.type);
+}

@@ -1,6 +1,7 @@
-import type { Authenticated } from '../auth/authenticate.js';
+import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
+import { type IdentityDirectory, NO_IDENTITY } from '../authz/identity.js';
 import { type ConditionValues, globalConditions } from '../authz/request-context.js';
 import { kmsError, messages } from '../errors/catalogue.js';
 import { conditionValues, keyAccess } from '../operations/conditions.js';
@@ -58,8 +59,8 @@ function simulateInput(body: unknown): SimulateInput {
   return { principalArn, action, keyId: stringMember(members, 'KeyId', false), context: contextMember(members) };
 }
 
-/** The caller a principal ARN stands for, as authentication would have made it. */
-function simulatedCaller(principalArn: string): Caller {
+/** A principal Trent does not know, as authentication would have made it were it known. */
+function unknownCaller(principalArn: string): Caller {
   const [, kind = '', accountId = '', resource = ''] = PRINCIPAL.exec(principalArn) ?? [];
   const type = resource === 'root' ? 'Root' : kind === 'sts' ? 'AssumedRole' : 'IAMUser';
   return {
@@ -71,34 +72,71 @@ function simulatedCaller(principalArn: string): Caller {
   };
 }
 
-/**
- * SimulatePolicy: what authorization would decide for a principal, an action, a key and condition keys,
- * and which key-policy statement decided it. Only a caller allowed trent:SimulatePolicy may ask (the
- * account root, until identity policies exist).
- */
-export async function runAdminRequest(
-  deps: { authenticate: (request: ReceivedRequest) => Promise<Authenticated>; keys: Keys },
+export interface NewAccount {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface AdminDependencies {
+  readonly authenticate: (request: ReceivedRequest, service: SignedService) => Promise<Authenticated>;
+  readonly keys: Keys;
+  readonly identityPolicies: IdentityDirectory;
+  /** The account the data dir was initialised with: its root is the operator, who alone may create accounts. */
+  readonly operatorAccountId: string;
+  /** Creates an account (the given id, or a new one) with a root access key; AlreadyExistsException when taken. */
+  readonly createAccount: (accountId: string | undefined) => Promise<NewAccount>;
+}
+
+type AdminOperation = (
+  deps: AdminDependencies,
+  caller: Caller,
+  region: string,
   request: AdminRequest,
   body: unknown,
-): Promise<object> {
-  const { caller, region } = await deps.authenticate(request);
-  if (request.target !== `${ADMIN_TARGET_PREFIX}SimulatePolicy`) throw kmsError('UnknownOperationException');
+) => Promise<object>;
+
+/** Trent's own calls, routed like KMS's by X-Amz-Target; nothing unlisted is reachable. */
+export async function runAdminRequest(deps: AdminDependencies, request: AdminRequest, body: unknown): Promise<object> {
+  const { caller, region } = await deps.authenticate(request, 'kms');
+  const operation = ADMIN_OPERATIONS.get(request.target.slice(ADMIN_TARGET_PREFIX.length));
+  if (operation === undefined) throw kmsError('UnknownOperationException');
+  return operation(deps, caller, region, request, body);
+}
+
+/**
+ * SimulatePolicy: what authorization would decide for a principal, an action, a key and condition keys,
+ * and which key-policy statement decided it. Only a caller allowed trent:SimulatePolicy may ask: the
+ * account root, or an identity whose policies allow it.
+ */
+async function simulatePolicy(
+  deps: AdminDependencies,
+  caller: Caller,
+  region: string,
+  request: AdminRequest,
+  body: unknown,
+) {
   const now = deps.keys.now();
-  const callerConditions = globalConditions(caller, request.sourceIp, now);
+  const callerIdentity = await deps.identityPolicies.load(caller);
+  const callerConditions = globalConditions(caller, request.sourceIp, now, callerIdentity.principalTags);
   const adminCheck = { action: 'trent:SimulatePolicy', resource: '*' };
-  const allowedToAsk = decide(caller, adminCheck, callerConditions);
+  const allowedToAsk = decide(caller, adminCheck, callerConditions, callerIdentity);
   if (!allowedToAsk.allowed)
     throw kmsError('AccessDeniedException', denialMessage(caller, adminCheck, allowedToAsk.reason));
 
   const input = simulateInput(body);
-  const principal = simulatedCaller(input.principalArn);
+  const known = await deps.identityPolicies.callerFor(input.principalArn);
+  // A principal Trent does not know (another account's, say) is simulated with no identity policies of its own.
+  const principal = known ?? unknownCaller(input.principalArn);
+  const identity = known === undefined ? NO_IDENTITY : await deps.identityPolicies.load(known);
   const extra = conditionValues(input.context);
   const key = input.keyId === undefined ? undefined : await ownKey(deps.keys, caller, region, input.keyId);
   const check =
     key === undefined
       ? { action: input.action, resource: '*', conditions: extra }
-      : withExtra(keyAccess(input.action as `kms:${string}`, key), extra);
-  const decision = decide(principal, check, globalConditions(principal, request.sourceIp, now));
+      : withExtra({ ...keyAccess(input.action as `kms:${string}`, key), resourcePolicy: key.policy }, extra);
+  const conditions = globalConditions(principal, request.sourceIp, now, identity.principalTags);
+  const decision = decide(principal, check, conditions, identity);
   const statement = decision.decidedBy && {
     Sid: decision.decidedBy.sid,
     Index: decision.decidedBy.index,
@@ -120,6 +158,39 @@ async function ownKey(keys: Keys, caller: Caller, region: string, keyId: string)
   if (key.accountId !== caller.accountId) throw kmsError('NotFoundException', messages.keyNotFound(keyId));
   return key;
 }
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * CreateAccount: another account on this Trent, with its root access key (shown once, in the response).
+ * Accounts are tenants: no account's root can see or touch another's keys or identities. Only the operator
+ * (the root of the account the data dir was initialised with) may create them.
+ */
+async function createAccount(
+  deps: AdminDependencies,
+  caller: Caller,
+  _region: string,
+  _request: AdminRequest,
+  body: unknown,
+) {
+  if (caller.type !== 'Root' || caller.accountId !== deps.operatorAccountId) {
+    throw kmsError(
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: trent:CreateAccount because only the root of account ${deps.operatorAccountId} may create accounts`,
+    );
+  }
+  const members =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const requested = stringMember(members, 'AccountId', false);
+  if (requested !== undefined && !ACCOUNT_ID.test(requested)) invalid('AccountId must be 12 digits.');
+  const created = await deps.createAccount(requested);
+  return { AccountId: created.accountId, AccessKeyId: created.accessKeyId, SecretAccessKey: created.secretAccessKey };
+}
+
+const ADMIN_OPERATIONS: ReadonlyMap<string, AdminOperation> = new Map<string, AdminOperation>([
+  ['SimulatePolicy', simulatePolicy],
+  ['CreateAccount', createAccount],
+]);
 
 function withExtra<Check extends { conditions?: ConditionValues }>(check: Check, extra: ConditionValues): Check {
   return { ...check, conditions: new Map([...(check.conditions ?? []), ...extra]) };

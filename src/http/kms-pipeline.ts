@@ -1,24 +1,27 @@
-import type { Authenticated } from '../auth/authenticate.js';
+import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { type DenialReason, decide, denialMessage } from '../authz/decide.js';
 import { grantThatAllows } from '../authz/grants.js';
+import type { IdentityDirectory } from '../authz/identity.js';
 import type { PrincipalDirectory } from '../authz/principals.js';
 import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
-import { type ConditionValues, globalConditions, withActionConditions } from '../authz/request-context.js';
+import { globalConditions, withActionConditions } from '../authz/request-context.js';
 import { kmsError, messages } from '../errors/catalogue.js';
 import type { AccessRequest, Input, Keys, OperationDefinition, RequestContext } from '../operations/definition.js';
 import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
-import { ADMIN_TARGET_PREFIX, runAdminRequest } from './admin.js';
+import { ADMIN_TARGET_PREFIX, type AdminDependencies, runAdminRequest } from './admin.js';
 
 const TARGET_PREFIX = 'TrentService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0']);
 
-export interface KmsPipelineDependencies {
-  readonly authenticate: (request: ReceivedRequest) => Promise<Authenticated>;
+export interface KmsPipelineDependencies extends AdminDependencies {
+  readonly authenticate: (request: ReceivedRequest, service: SignedService) => Promise<Authenticated>;
   readonly keys: Keys;
   readonly principals: PrincipalDirectory;
+  /** Identity-based policies, read fresh (through the read cache) for every request. */
+  readonly identityPolicies: IdentityDirectory;
 }
 
 export interface KmsRequest extends ReceivedRequest {
@@ -43,28 +46,49 @@ function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-/** A grant on the key allows what the key policy does not, except past an explicit deny. */
+/**
+ * A grant on the key allows what the policies do not allow, but never past an explicit deny, nor past a
+ * session policy (a session may only do less than its role).
+ */
+const GRANTS_MAY_OVERRIDE: ReadonlySet<DenialReason> = new Set([
+  'no-resource-policy-allows',
+  'no-identity-policy-allows',
+]);
+
 async function grantAllows(keys: Keys, context: RequestContext, check: AccessRequest, reason: DenialReason) {
-  if (check.grantable === undefined || reason === 'explicit-deny-in-resource-policy') return false;
-  const grants = await keys.grantsFor(check.grantable.key, context.caller.arn);
-  return grantThatAllows(grants, context.caller.arn, check.action, check.grantable.encryptionContext) !== undefined;
+  if (check.grantable === undefined || !GRANTS_MAY_OVERRIDE.has(reason)) return false;
+  // A grant to a role covers the role's sessions, as a key policy naming the role does.
+  const grantees = [context.caller.arn, ...(context.caller.session ? [context.caller.session.roleArn] : [])];
+  for (const grantee of grantees) {
+    const grants = await keys.grantsFor(check.grantable.key, grantee);
+    if (grantThatAllows(grants, grantee, check.action, check.grantable.encryptionContext)) return true;
+  }
+  return false;
 }
 
 async function authorize(
-  keys: Keys,
+  deps: KmsPipelineDependencies,
   context: RequestContext,
   access: readonly AccessRequest[],
-  conditions: ConditionValues,
-  principals: PrincipalDirectory,
+  sourceIp: string | undefined,
 ): Promise<void> {
-  for (const check of access) {
-    const decision = decide(context.caller, check, conditions);
-    if (!decision.allowed && !(await grantAllows(keys, context, check, decision.reason))) {
+  const identity = await deps.identityPolicies.load(context.caller);
+  const conditions = globalConditions(context.caller, sourceIp, deps.keys.now(), identity.principalTags);
+  for (const request of access) {
+    const check = { ...request, resourcePolicy: request.keyPolicy };
+    const decision = decide(context.caller, check, conditions, identity);
+    if (!decision.allowed && !(await grantAllows(deps.keys, context, request, decision.reason))) {
       throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision.reason));
     }
-    if (check.proposedKeyPolicy !== undefined) {
-      const actionConditions = withActionConditions(conditions, check.conditions);
-      await checkProposedKeyPolicy(context.caller, check.proposedKeyPolicy, actionConditions, principals);
+    if (request.proposedKeyPolicy !== undefined) {
+      const actionConditions = withActionConditions(conditions, request.conditions);
+      await checkProposedKeyPolicy(
+        context.caller,
+        request.proposedKeyPolicy,
+        actionConditions,
+        deps.principals,
+        identity,
+      );
     }
   }
 }
@@ -77,7 +101,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
   if (request.target?.startsWith(ADMIN_TARGET_PREFIX)) {
     return runAdminRequest(deps, { ...request, target: request.target }, parseJsonBody(request.body));
   }
-  const { caller, region } = await deps.authenticate(request);
+  const { caller, region } = await deps.authenticate(request, 'kms');
   const operation = operationOf(request.target);
   const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType === undefined || !JSON_CONTENT_TYPES.has(mediaType)) throw kmsError('UnknownOperationException');
@@ -88,8 +112,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
     scope: { accountId: caller.accountId, region },
   };
   const resolved = await operation.resolve(input, context, deps.keys);
-  const conditions = globalConditions(caller, request.sourceIp, deps.keys.now());
-  await authorize(deps.keys, context, resolved.access, conditions, deps.principals);
+  await authorize(deps, context, resolved.access, request.sourceIp);
   operation.check?.(input, resolved.target);
   if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
   return operation.handle(input, resolved.target, context, deps.keys);

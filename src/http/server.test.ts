@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { identityDirectory } from '../authz/identity.js';
+import { Identities } from '../identities/identity-service.js';
 import { Keys } from '../keys/key-service.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
@@ -38,6 +40,17 @@ describe('http server failure handling', () => {
     }),
     logger,
     principals: async () => false,
+    identityPolicies: identityDirectory(brokenPersistence),
+    identities: new Identities({
+      persistence: brokenPersistence,
+      keyStore: {} as KeyStore,
+      random: pooledRandom(),
+      clock: systemClock,
+      principalExists: async () => false,
+    }),
+    now: () => Date.now(),
+    operatorAccountId: caller.accountId,
+    createAccount: () => brokenPersistence.ping().then(() => assert.fail('the store is broken')),
     readiness: () => brokenPersistence.ping(),
   });
   let base = '';

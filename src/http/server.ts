@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { kmsError, messages } from '../errors/catalogue.js';
+import { asQueryError, KmsError, kmsError, messages, QueryError, queryError } from '../errors/catalogue.js';
+import { type QueryService, serviceVersions } from '../operations/query/definition.js';
 import { readBody } from './body.js';
 import { type KmsPipelineDependencies, runKmsRequest } from './kms-pipeline.js';
+import { type QueryPipelineDependencies, runQueryRequest } from './query-pipeline.js';
+import { sendQueryXml, toQueryErrorXml } from './query-wire.js';
 import { isKmsError, sendError, sendJson, wipeBlobs } from './wire.js';
 
-export interface HttpDependencies extends KmsPipelineDependencies {
+export interface HttpDependencies extends KmsPipelineDependencies, QueryPipelineDependencies {
   readonly logger: Logger;
   /** Throws when the server cannot serve (database or key store unusable). */
   readonly readiness: () => Promise<void>;
@@ -42,6 +45,63 @@ async function serveKms(deps: HttpDependencies, request: IncomingMessage, respon
   }
 }
 
+/** The service a request's SigV4 credential scope names (`Credential=AKID/date/region/service/aws4_request`). */
+function scopedService(request: IncomingMessage): string | undefined {
+  const authorization = header(request, 'authorization') ?? '';
+  const credential = /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? queryCredential(request.url ?? '');
+  return credential?.split('/')[3];
+}
+
+function queryCredential(url: string): string | undefined {
+  const query = url.indexOf('?');
+  return query < 0 ? undefined : (new URLSearchParams(url.slice(query + 1)).get('X-Amz-Credential') ?? undefined);
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * IAM and STS (awsQuery) share the endpoint with KMS: a request goes to them when its credential scope names
+ * `iam` or `sts`, or, unsigned, when it is a form without X-Amz-Target (it then fails authentication in XML).
+ */
+function queryServiceOf(request: IncomingMessage): QueryService | undefined {
+  const service = scopedService(request);
+  if (service === 'iam' || service === 'sts') return service;
+  const form = header(request, 'content-type')?.split(';')[0]?.trim().toLowerCase() === FORM;
+  return service === undefined && form && header(request, 'x-amz-target') === undefined ? 'iam' : undefined;
+}
+
+async function serveQuery(
+  deps: HttpDependencies,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+  service: QueryService,
+) {
+  const namespace = serviceVersions[service].namespace;
+  try {
+    const body = await readBody(request);
+    const xml = await runQueryRequest(deps, {
+      requestId,
+      service,
+      method: request.method ?? 'POST',
+      rawPath: request.url ?? '/',
+      rawHeaders: request.rawHeaders,
+      body,
+      sourceIp: request.socket.remoteAddress,
+    });
+    sendQueryXml(response, 200, requestId, xml);
+  } catch (caught) {
+    const error = caught instanceof KmsError ? asQueryError(caught) : caught;
+    if (error instanceof QueryError) {
+      sendQueryXml(response, error.status, requestId, toQueryErrorXml(namespace, error, requestId));
+      return;
+    }
+    deps.logger.error({ err: error, requestId }, 'request failed unexpectedly');
+    const internal = queryError('InternalFailure', messages.internal(requestId));
+    sendQueryXml(response, internal.status, requestId, toQueryErrorXml(namespace, internal, requestId));
+  }
+}
+
 async function serveReadiness(deps: HttpDependencies, response: ServerResponse, requestId: string) {
   try {
     await deps.readiness();
@@ -64,7 +124,9 @@ export function createHttpServer(deps: HttpDependencies): Server {
     } else if (request.method === 'GET' && path === '/readyz') {
       void serveReadiness(deps, response, requestId);
     } else if (request.method === 'POST' && path === '/') {
-      void serveKms(deps, request, response, requestId);
+      const queryService = queryServiceOf(request);
+      if (queryService === undefined) void serveKms(deps, request, response, requestId);
+      else void serveQuery(deps, request, response, requestId, queryService);
     } else {
       request.resume();
       sendError(response, requestId, kmsError('UnknownOperationException'));

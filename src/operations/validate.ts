@@ -58,7 +58,7 @@ function notConvertible(json: unknown, target: string): KmsError {
 // ---------------------------------------------------------------------------------------------------------------
 // Constraint phrases
 
-const phrase = {
+export const phrase = {
   notNull: 'Member must not be null',
   minLength: (n: number) => `Member must have length greater than or equal to ${n}`,
   maxLength: (n: number) => `Member must have length less than or equal to ${n}`,
@@ -74,7 +74,7 @@ interface Bounds {
   check(measure: number, broken: string[]): void;
 }
 
-function bounds(shape: { readonly min?: number; readonly max?: number }, of: 'length' | 'value'): Bounds {
+export function bounds(shape: { readonly min?: number; readonly max?: number }, of: 'length' | 'value'): Bounds {
   const { min, max } = shape;
   const minPhrase = min === undefined ? undefined : (of === 'length' ? phrase.minLength : phrase.minValue)(min);
   const maxPhrase = max === undefined ? undefined : (of === 'length' ? phrase.maxLength : phrase.maxValue)(max);
@@ -194,7 +194,7 @@ function echo(value: unknown, redacted: boolean): string {
 }
 
 /** The violations found in one request; only the listed ones are ever rendered. */
-class Violations {
+export class Violations {
   count = 0;
   private readonly listed: string[] = [];
 
@@ -233,7 +233,7 @@ interface Validator {
   readonly scalar?: ScalarRule;
 }
 
-function stringRule(shape: Extract<Shape, { type: 'string' }>): ScalarRule {
+export function stringRule(shape: Extract<Shape, { type: 'string' }>): ScalarRule {
   const length = bounds(shape, 'length');
   const allowed = shape.enum === undefined ? undefined : new Set(shape.enum);
   const enumPhrase = shape.enum === undefined ? undefined : phrase.enumSet(shape.enum);
@@ -318,7 +318,7 @@ function scalarValidator(rule: ScalarRule, redacted: boolean): Validator {
   };
 }
 
-const lowerCamel = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
+export const lowerCamel = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 
 function structureValidator(shape: Extract<Shape, { type: 'structure' }>): Validator {
   const required = new Set(shape.required);
@@ -353,7 +353,7 @@ function structureValidator(shape: Extract<Shape, { type: 'structure' }>): Valid
  * The one violation reported for a list or map whose scalar elements break a constraint of their shape: it
  * lists every constraint of that shape. Undefined where the elements have no constraint to break.
  */
-function collectionConstraint(prefix: string, rule: ScalarRule, extraPhrases: readonly string[] = []) {
+export function collectionConstraint(prefix: string, rule: ScalarRule, extraPhrases: readonly string[] = []) {
   const phrases = [...rule.phrases, ...extraPhrases];
   return phrases.length === 0 ? undefined : `${prefix} must satisfy constraint: [${phrases.join(', ')}]`;
 }

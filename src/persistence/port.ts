@@ -81,6 +81,50 @@ export interface AccessKeyRecord {
   readonly createdAt: number;
 }
 
+/** An IAM user. Names are unique per account case-insensitively, as IAM's are; the case given is kept. */
+export interface UserRecord {
+  readonly accountId: string;
+  readonly userName: string;
+  /** AIDA followed by 17 base-32 characters, unique across the store; aws:userid for the user. */
+  readonly userId: string;
+  /** '/' or '/a/b/': part of the ARN. */
+  readonly path: string;
+  /** arn:aws:iam::<account>:user<path><name> */
+  readonly arn: string;
+  readonly createdAt: number;
+}
+
+/** An IAM role, with the trust policy (AssumeRolePolicyDocument) that says who may assume it. */
+export interface RoleRecord {
+  readonly accountId: string;
+  readonly roleName: string;
+  /** AROA followed by 17 base-32 characters, unique across the store. */
+  readonly roleId: string;
+  readonly path: string;
+  /** arn:aws:iam::<account>:role<path><name> */
+  readonly arn: string;
+  readonly trustPolicy: string;
+  readonly description: string;
+  /** Seconds, 3600 to 43200. */
+  readonly maxSessionDuration: number;
+  readonly createdAt: number;
+}
+
+/** An inline identity policy of a user or role (PutUserPolicy / PutRolePolicy). */
+export interface InlinePolicyRecord {
+  readonly policyName: string;
+  readonly document: string;
+}
+
+/** Who an identity child row (access key, inline policy, tag) belongs to: a user's or role's id, or an account id for its root. */
+export type PrincipalId = string;
+
+/** Outcome of a write to a principal's children, checked inside the write. */
+export type PrincipalWrite = 'stored' | 'no-such-principal' | 'over-limit';
+
+/** Outcome of deleting a user or role: AWS refuses while access keys or inline policies remain. */
+export type PrincipalDelete = 'deleted' | 'no-such-principal' | 'conflict';
+
 export interface GrantConstraints {
   readonly encryptionContextEquals?: Readonly<Record<string, string>>;
   readonly encryptionContextSubset?: Readonly<Record<string, string>>;
@@ -132,6 +176,57 @@ export interface Persistence {
   insertAccount(account: AccountRecord, rootAccessKey: AccessKeyRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
   findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  /**
+   * Stores an access key of an existing principal (a user, or an account's root: principalId = accountId),
+   * unless the principal already has `maxPerPrincipal` keys (counted inside the write).
+   */
+  insertAccessKey(accessKey: AccessKeyRecord, maxPerPrincipal: number): Promise<PrincipalWrite>;
+  /** The principal's access keys, ordered by createdAt then accessKeyId. */
+  listAccessKeys(principalId: PrincipalId): Promise<AccessKeyRecord[]>;
+  /** Returns false when the principal has no such key. */
+  updateAccessKeyStatus(
+    principalId: PrincipalId,
+    accessKeyId: string,
+    status: AccessKeyRecord['status'],
+  ): Promise<boolean>;
+  /** Returns false when the principal has no such key. */
+  deleteAccessKey(principalId: PrincipalId, accessKeyId: string): Promise<boolean>;
+
+  /** The user and its tags, all or nothing; false (nothing stored) when the name is taken in the account, in any case. */
+  insertUser(user: UserRecord, tags: readonly Tag[]): Promise<boolean>;
+  /** By name, case-insensitively. */
+  findUser(accountId: string, userName: string): Promise<UserRecord | undefined>;
+  /** Users of the account whose path starts with `pathPrefix`, ordered by lowercase name (the cursor). */
+  listUsers(accountId: string, pathPrefix: string, page: PageRequest): Promise<UserRecord[]>;
+  /** Deletes the user with its tags; 'conflict' (nothing deleted) while it has access keys or inline policies. */
+  deleteUser(accountId: string, userName: string): Promise<PrincipalDelete>;
+
+  /** The role and its tags, all or nothing; false when the name is taken in the account, in any case. */
+  insertRole(role: RoleRecord, tags: readonly Tag[]): Promise<boolean>;
+  findRole(accountId: string, roleName: string): Promise<RoleRecord | undefined>;
+  listRoles(accountId: string, pathPrefix: string, page: PageRequest): Promise<RoleRecord[]>;
+  /** Returns false when the role does not exist. */
+  updateTrustPolicy(accountId: string, roleName: string, trustPolicy: string): Promise<boolean>;
+  /** Deletes the role with its tags; 'conflict' while it has inline policies. */
+  deleteRole(accountId: string, roleName: string): Promise<PrincipalDelete>;
+
+  /**
+   * Adds or replaces an inline policy of an existing user or role; 'over-limit' when the principal's inline
+   * policies together would pass `maxPolicyChars` characters, whitespace not counted (as IAM counts).
+   */
+  putInlinePolicy(
+    principalId: PrincipalId,
+    policy: InlinePolicyRecord,
+    maxPolicyChars: number,
+  ): Promise<PrincipalWrite>;
+  /** Ordered by policyName. */
+  listInlinePolicies(principalId: PrincipalId): Promise<InlinePolicyRecord[]>;
+  /** Returns false when there is no such policy. */
+  deleteInlinePolicy(principalId: PrincipalId, policyName: string): Promise<boolean>;
+  /** Adds or overwrites tags of an existing user or role; 'over-limit' when it would end with more than `maxTags`. */
+  putPrincipalTags(principalId: PrincipalId, tags: readonly Tag[], maxTags: number): Promise<PrincipalWrite>;
+  /** Ordered by TagKey. */
+  listPrincipalTags(principalId: PrincipalId): Promise<Tag[]>;
 
   /** The key, its first backing key and its tags, all or nothing. */
   insertKey(key: KeyRecord, backingKey: BackingKeyRecord, tags: readonly Tag[]): Promise<void>;

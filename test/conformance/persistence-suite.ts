@@ -6,10 +6,14 @@ import type {
   AliasRecord,
   BackingKeyRecord,
   GrantRecord,
+  InlinePolicyRecord,
   KeyRecord,
+  PageRequest,
   Persistence,
+  RoleRecord,
   Scope,
   Tag,
+  UserRecord,
 } from '../../src/persistence/port.js';
 
 /**
@@ -101,6 +105,69 @@ const grantRecord = (scope: Scope, keyId: string, n: number, changes: Partial<Gr
 
 const grantIds = (grants: readonly GrantRecord[]) => grants.map((grant) => grant.grantId);
 
+/** Principal ids shaped like IAM's (prefix and 17 characters) whose string order is their number order. */
+const userIdOf = (n: number) => `AIDA${n.toString().padStart(17, '0')}`;
+const roleIdOf = (n: number) => `AROA${n.toString().padStart(17, '0')}`;
+const accessKeyIdOf = (n: number) => `AKIA${n.toString().padStart(16, '0')}`;
+
+const userRecord = (accountId: string, userName: string, n: number, changes: Partial<UserRecord> = {}): UserRecord => ({
+  accountId,
+  userName,
+  userId: userIdOf(n),
+  path: '/',
+  arn: `arn:aws:iam::${accountId}:user/${userName}`,
+  createdAt: 1_700_000_000_000,
+  ...changes,
+});
+
+const roleRecord = (accountId: string, roleName: string, n: number, changes: Partial<RoleRecord> = {}): RoleRecord => ({
+  accountId,
+  roleName,
+  roleId: roleIdOf(n),
+  path: '/',
+  arn: `arn:aws:iam::${accountId}:role/${roleName}`,
+  trustPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"${accountId}"},"Action":"sts:AssumeRole"}]}`,
+  description: 'a test role',
+  maxSessionDuration: 3600,
+  createdAt: 1_700_000_000_000,
+  ...changes,
+});
+
+/** An access key of a user, or of an account's root when `principalId` is the account id. */
+const principalAccessKey = (
+  accountId: string,
+  principalId: string,
+  n: number,
+  changes: Partial<AccessKeyRecord> = {},
+): AccessKeyRecord => ({
+  ...rootAccessKey(accountId, accessKeyIdOf(n)),
+  principalType: principalId === accountId ? 'Root' : 'IAMUser',
+  principalId,
+  createdAt: 1_700_000_000_000 + n,
+  ...changes,
+});
+
+const policy = (policyName: string, document: string): InlinePolicyRecord => ({ policyName, document });
+
+const names = (identities: readonly (UserRecord | RoleRecord)[]) =>
+  identities.map((identity) => ('userName' in identity ? identity.userName : identity.roleName));
+const accessKeyIds = (keys: readonly AccessKeyRecord[]) => keys.map((key) => key.accessKeyId);
+
+/** Every page of a listing by user or role name, following the lowercase-name cursor to the end. */
+async function pagesOf(
+  list: (page: PageRequest) => Promise<readonly (UserRecord | RoleRecord)[]>,
+  limit: number,
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = names(await list({ limit, after }));
+    if (page.length === 0) return pages;
+    pages.push(page);
+    after = page.at(-1)?.toLowerCase();
+  }
+}
+
 /** Byte fields may come back as Buffer or Uint8Array; compare their bytes. */
 const bytes = (data: Uint8Array | undefined) => (data === undefined ? undefined : Buffer.from(data));
 
@@ -128,6 +195,10 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
 
   const insertPlainKey = (persistence: Persistence, scope: Scope, keyId: string, changes: Partial<KeyRecord> = {}) =>
     persistence.insertKey(keyRecord(scope, keyId, changes), backingKeyRecord(keyId), []);
+
+  /** The home account, with its root access key (accessKeyIdOf(0)), for cases that store access keys. */
+  const insertHomeAccount = (persistence: Persistence) =>
+    persistence.insertAccount(accountRecord(home.accountId), principalAccessKey(home.accountId, home.accountId, 0));
 
   describe(`persistence conformance: ${name}`, () => {
     test('migrate runs again without error and ping then succeeds', () =>
@@ -889,6 +960,534 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
         // A new key with the same id inherits none of them.
         await insertPlainKey(persistence, home, doomed);
         assert.deepEqual(await persistence.listGrants(home, doomed, { limit: 10 }), []);
+      }));
+
+    test('insertUser stores the user and its tags; a name is taken in its account whatever its case, which is kept', () =>
+      withStore(async (persistence) => {
+        const alice = userRecord(home.accountId, 'Alice', 1);
+        assert.equal(await persistence.insertUser(alice, [tag('team', 'blue'), tag('env', 'prod')]), true);
+        assert.deepEqual(await persistence.findUser(home.accountId, 'Alice'), alice);
+        assert.deepEqual(await persistence.findUser(home.accountId, 'aLICE'), alice);
+        assert.equal(await persistence.findUser(otherAccount.accountId, 'Alice'), undefined);
+        assert.equal(await persistence.findUser(home.accountId, 'Bob'), undefined);
+        assert.deepEqual(await persistence.listPrincipalTags(alice.userId), [tag('env', 'prod'), tag('team', 'blue')]);
+
+        assert.equal(await persistence.insertUser(userRecord(home.accountId, 'ALICE', 2), [tag('x', 'y')]), false);
+        assert.equal((await persistence.findUser(home.accountId, 'alice'))?.userName, 'Alice');
+        assert.deepEqual(await persistence.listPrincipalTags(userIdOf(2)), [], 'a refused user stores no tags');
+
+        const otherAlice = userRecord(otherAccount.accountId, 'alice', 3);
+        assert.equal(await persistence.insertUser(otherAlice, []), true, 'names are unique per account');
+        assert.deepEqual(await persistence.findUser(otherAccount.accountId, 'ALICE'), otherAlice);
+      }));
+
+    test('insertRole stores the role and its tags; a name is taken in its account whatever its case', () =>
+      withStore(async (persistence) => {
+        const deployer = roleRecord(home.accountId, 'Deployer', 1, {
+          path: '/ci/',
+          description: 'ünïcödé 🔑',
+          maxSessionDuration: 43_200,
+        });
+        assert.equal(await persistence.insertRole(deployer, [tag('team', 'blue')]), true);
+        assert.deepEqual(await persistence.findRole(home.accountId, 'Deployer'), deployer);
+        assert.deepEqual(await persistence.findRole(home.accountId, 'deployer'), deployer);
+        assert.equal(await persistence.findRole(otherAccount.accountId, 'Deployer'), undefined);
+        assert.deepEqual(await persistence.listPrincipalTags(deployer.roleId), [tag('team', 'blue')]);
+
+        assert.equal(await persistence.insertRole(roleRecord(home.accountId, 'DEPLOYER', 2), [tag('x', 'y')]), false);
+        assert.deepEqual(await persistence.findRole(home.accountId, 'DEPLOYER'), deployer);
+        assert.deepEqual(await persistence.listPrincipalTags(roleIdOf(2)), []);
+        assert.equal(await persistence.insertRole(roleRecord(otherAccount.accountId, 'deployer', 3), []), true);
+        assert.equal(
+          await persistence.insertUser(userRecord(home.accountId, 'Deployer', 4), []),
+          true,
+          'users and roles have names of their own',
+        );
+      }));
+
+    test('principal ids are unique across accounts, users and roles', () =>
+      withStore(async (persistence) => {
+        await persistence.insertUser(userRecord(home.accountId, 'alice', 1), []);
+        await persistence.insertRole(roleRecord(home.accountId, 'deployer', 1), []);
+        await assert.rejects(persistence.insertUser(userRecord(otherAccount.accountId, 'bob', 1), []));
+        await assert.rejects(persistence.insertRole(roleRecord(otherAccount.accountId, 'builder', 1), []));
+        await assert.rejects(
+          persistence.insertRole(roleRecord(home.accountId, 'thief', 2, { roleId: userIdOf(1) }), []),
+        );
+        await assert.rejects(
+          persistence.insertUser(userRecord(home.accountId, 'thief', 2, { userId: roleIdOf(1) }), []),
+        );
+        assert.equal(await persistence.findUser(otherAccount.accountId, 'bob'), undefined);
+        assert.equal(await persistence.findRole(otherAccount.accountId, 'builder'), undefined);
+        assert.equal(await persistence.findUser(home.accountId, 'thief'), undefined);
+        assert.equal(await persistence.findRole(home.accountId, 'thief'), undefined);
+      }));
+
+    test('listUsers pages by lowercase name, in the account, under the path prefix taken literally', () =>
+      withStore(async (persistence) => {
+        for (const [n, userName, path] of [
+          [1, 'bob', '/'],
+          [2, 'Carol', '/eng/'],
+          [3, 'alice', '/eng/'],
+          [4, 'Dave', '/eng/ops/'],
+          [5, 'erin', '/engine/'],
+          [6, 'frank', '/e_g/'],
+        ] as const) {
+          await persistence.insertUser(userRecord(home.accountId, userName, n, { path }), []);
+        }
+        await persistence.insertUser(userRecord(otherAccount.accountId, 'aaron', 7, { path: '/eng/' }), []);
+
+        const listed = async (pathPrefix: string, page: PageRequest) =>
+          names(await persistence.listUsers(home.accountId, pathPrefix, page));
+        assert.deepEqual(await pagesOf((page) => persistence.listUsers(home.accountId, '/', page), 2), [
+          ['alice', 'bob'],
+          ['Carol', 'Dave'],
+          ['erin', 'frank'],
+        ]);
+        assert.deepEqual(await listed('/eng/', { limit: 10 }), ['alice', 'Carol', 'Dave']);
+        assert.deepEqual(await listed('/eng/', { limit: 1, after: 'alice' }), ['Carol']);
+        assert.deepEqual(await listed('/', { limit: 2, after: 'BOB' }), ['Carol', 'Dave'], 'a cursor in another case');
+        assert.deepEqual(await listed('/e_g/', { limit: 10 }), ['frank'], "'_' is no wildcard");
+        assert.deepEqual(await listed('/eng', { limit: 10 }), ['alice', 'Carol', 'Dave', 'erin']);
+        assert.deepEqual(await listed('/nobody/', { limit: 10 }), []);
+        assert.deepEqual(await listed('/', { limit: 0 }), []);
+        assert.deepEqual(await persistence.listUsers(home.accountId, '/eng/ops/', { limit: 10 }), [
+          userRecord(home.accountId, 'Dave', 4, { path: '/eng/ops/' }),
+        ]);
+        await assert.rejects(persistence.listUsers(home.accountId, '/', { limit: -1 }));
+      }));
+
+    test('listRoles pages by lowercase name, in the account, under the path prefix', () =>
+      withStore(async (persistence) => {
+        for (const [n, roleName, path] of [
+          [1, 'Zeta', '/'],
+          [2, 'beta', '/svc/'],
+          [3, 'Alpha', '/svc/'],
+          [4, 'gamma', '/'],
+        ] as const) {
+          await persistence.insertRole(roleRecord(home.accountId, roleName, n, { path }), []);
+        }
+        await persistence.insertRole(roleRecord(otherAccount.accountId, 'aardvark', 5), []);
+
+        assert.deepEqual(await pagesOf((page) => persistence.listRoles(home.accountId, '/', page), 3), [
+          ['Alpha', 'beta', 'gamma'],
+          ['Zeta'],
+        ]);
+        assert.deepEqual(names(await persistence.listRoles(home.accountId, '/svc/', { limit: 10, after: 'ALPHA' })), [
+          'beta',
+        ]);
+        assert.deepEqual(await persistence.listRoles(home.accountId, '/', { limit: 1 }), [
+          roleRecord(home.accountId, 'Alpha', 3, { path: '/svc/' }),
+        ]);
+        await assert.rejects(persistence.listRoles(home.accountId, '/', { limit: -1 }));
+      }));
+
+    test('deleteUser refuses while access keys or inline policies remain, then deletes the user with its tags', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = userRecord(home.accountId, 'Alice', 1);
+        await persistence.insertUser(alice, [tag('team', 'blue')]);
+        const accessKey = principalAccessKey(home.accountId, alice.userId, 1);
+        assert.equal(await persistence.insertAccessKey(accessKey, 2), 'stored');
+        assert.equal(await persistence.putInlinePolicy(alice.userId, policy('p', '{}'), 2048), 'stored');
+
+        assert.equal(await persistence.deleteUser(home.accountId, 'Alice'), 'conflict');
+        assert.equal(await persistence.deleteAccessKey(alice.userId, accessKey.accessKeyId), true);
+        assert.equal(await persistence.deleteUser(home.accountId, 'Alice'), 'conflict', 'the inline policy remains');
+        assert.deepEqual(await persistence.findUser(home.accountId, 'Alice'), alice);
+        assert.deepEqual(await persistence.listPrincipalTags(alice.userId), [tag('team', 'blue')]);
+        assert.deepEqual(await persistence.listInlinePolicies(alice.userId), [policy('p', '{}')]);
+
+        assert.equal(await persistence.deleteInlinePolicy(alice.userId, 'p'), true);
+        assert.equal(await persistence.deleteUser(otherAccount.accountId, 'Alice'), 'no-such-principal');
+        assert.equal(await persistence.deleteUser(home.accountId, 'ALICE'), 'deleted');
+        assert.equal(await persistence.findUser(home.accountId, 'Alice'), undefined);
+        assert.deepEqual(await persistence.listPrincipalTags(alice.userId), []);
+        assert.equal(await persistence.deleteUser(home.accountId, 'Alice'), 'no-such-principal');
+        assert.equal(await persistence.putPrincipalTags(alice.userId, [tag('a', 'b')], 50), 'no-such-principal');
+
+        // The name is free again, and the new user inherits nothing of the old one.
+        assert.equal(await persistence.insertUser(userRecord(home.accountId, 'alice', 2), []), true);
+        assert.deepEqual(await persistence.listPrincipalTags(userIdOf(2)), []);
+        assert.deepEqual(await persistence.listAccessKeys(userIdOf(2)), []);
+      }));
+
+    test('deleteRole refuses while inline policies remain, then deletes the role with its tags', () =>
+      withStore(async (persistence) => {
+        const deployer = roleRecord(home.accountId, 'Deployer', 1);
+        const survivor = roleRecord(home.accountId, 'Survivor', 2);
+        await persistence.insertRole(deployer, [tag('team', 'blue')]);
+        await persistence.insertRole(survivor, [tag('team', 'red')]);
+        await persistence.putInlinePolicy(deployer.roleId, policy('p', '{}'), 10_240);
+
+        assert.equal(await persistence.deleteRole(home.accountId, 'Deployer'), 'conflict');
+        assert.deepEqual(await persistence.findRole(home.accountId, 'Deployer'), deployer);
+        assert.equal(await persistence.deleteInlinePolicy(deployer.roleId, 'p'), true);
+        assert.equal(await persistence.deleteRole(home.accountId, 'deployer'), 'deleted');
+        assert.equal(await persistence.findRole(home.accountId, 'Deployer'), undefined);
+        assert.deepEqual(await persistence.listPrincipalTags(deployer.roleId), []);
+        assert.equal(await persistence.deleteRole(home.accountId, 'Deployer'), 'no-such-principal');
+        assert.deepEqual(await persistence.findRole(home.accountId, 'Survivor'), survivor);
+        assert.deepEqual(await persistence.listPrincipalTags(survivor.roleId), [tag('team', 'red')]);
+      }));
+
+    test('updateTrustPolicy replaces the trust policy of an existing role only', () =>
+      withStore(async (persistence) => {
+        const deployer = roleRecord(home.accountId, 'Deployer', 1);
+        await persistence.insertRole(deployer, []);
+        assert.equal(await persistence.updateTrustPolicy(home.accountId, 'DEPLOYER', '{"new":true}'), true);
+        assert.deepEqual(await persistence.findRole(home.accountId, 'Deployer'), {
+          ...deployer,
+          trustPolicy: '{"new":true}',
+        });
+        assert.equal(await persistence.updateTrustPolicy(home.accountId, 'Nobody', '{}'), false);
+        assert.equal(await persistence.updateTrustPolicy(otherAccount.accountId, 'Deployer', '{}'), false);
+        assert.equal(await persistence.findRole(home.accountId, 'Nobody'), undefined);
+        assert.equal((await persistence.findRole(home.accountId, 'Deployer'))?.trustPolicy, '{"new":true}');
+      }));
+
+    test('insertAccessKey stores keys of a user, a role or an account root up to maxPerPrincipal', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = userRecord(home.accountId, 'alice', 1);
+        const deployer = roleRecord(home.accountId, 'deployer', 1);
+        await persistence.insertUser(alice, []);
+        await persistence.insertRole(deployer, []);
+
+        assert.equal(
+          await persistence.insertAccessKey(principalAccessKey(home.accountId, home.accountId, 1), 2),
+          'stored',
+        );
+        const third = principalAccessKey(home.accountId, home.accountId, 2);
+        assert.equal(
+          await persistence.insertAccessKey(third, 2),
+          'over-limit',
+          'the root key from insertAccount counts',
+        );
+        assert.equal(await persistence.findAccessKey(third.accessKeyId), undefined);
+
+        // Listed by creation time, then by id.
+        const userKeys = [
+          principalAccessKey(home.accountId, alice.userId, 5, { createdAt: 2_000 }),
+          principalAccessKey(home.accountId, alice.userId, 4, { createdAt: 3_000 }),
+          principalAccessKey(home.accountId, alice.userId, 3, { createdAt: 2_000 }),
+        ];
+        for (const key of userKeys) assert.equal(await persistence.insertAccessKey(key, 3), 'stored');
+        assert.equal(
+          await persistence.insertAccessKey(principalAccessKey(home.accountId, alice.userId, 6), 3),
+          'over-limit',
+        );
+        assert.deepEqual(accessKeyIds(await persistence.listAccessKeys(alice.userId)), [
+          accessKeyIdOf(3),
+          accessKeyIdOf(5),
+          accessKeyIdOf(4),
+        ]);
+        const listed = (await persistence.listAccessKeys(alice.userId))[0];
+        assert.ok(listed);
+        assert.deepEqual({ ...listed, sealedSecret: bytes(listed.sealedSecret) }, userKeys[2]);
+        assert.deepEqual(accessKeyIds(await persistence.listAccessKeys(home.accountId)), [
+          accessKeyIdOf(0),
+          accessKeyIdOf(1),
+        ]);
+
+        const sessionKey = principalAccessKey(home.accountId, deployer.roleId, 7, { principalType: 'AssumedRole' });
+        assert.equal(await persistence.insertAccessKey(sessionKey, 1), 'stored');
+        assert.equal((await persistence.findAccessKey(sessionKey.accessKeyId))?.principalId, deployer.roleId);
+        assert.deepEqual(await persistence.listAccessKeys(userIdOf(9)), []);
+      }));
+
+    test('insertAccessKey answers no-such-principal for an unknown principal or one of another account', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        await persistence.insertAccount(
+          accountRecord(otherAccount.accountId),
+          principalAccessKey(otherAccount.accountId, otherAccount.accountId, 10),
+        );
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+
+        const refused = [
+          principalAccessKey(home.accountId, userIdOf(2), 1),
+          principalAccessKey(home.accountId, roleIdOf(2), 2),
+          principalAccessKey('777788889999', '777788889999', 3),
+          principalAccessKey(otherAccount.accountId, alice.userId, 4),
+          principalAccessKey(home.accountId, otherAccount.accountId, 5),
+        ];
+        for (const key of refused) {
+          assert.equal(await persistence.insertAccessKey(key, 5), 'no-such-principal', key.principalId);
+          assert.equal(await persistence.findAccessKey(key.accessKeyId), undefined);
+        }
+        assert.deepEqual(await persistence.listAccessKeys(alice.userId), []);
+
+        await assert.rejects(
+          persistence.insertAccessKey(principalAccessKey(home.accountId, alice.userId, 0), 5),
+          'a taken access key id',
+        );
+        assert.equal((await persistence.findAccessKey(accessKeyIdOf(0)))?.principalId, home.accountId);
+      }));
+
+    test('concurrent insertAccessKey calls never pass the per-principal limit together', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, n) =>
+            persistence.insertAccessKey(principalAccessKey(home.accountId, alice.userId, n + 1), 2),
+          ),
+        );
+        assert.equal(results.filter((result) => result === 'stored').length, 2);
+        assert.equal(results.filter((result) => result === 'over-limit').length, 8);
+        assert.equal((await persistence.listAccessKeys(alice.userId)).length, 2);
+      }));
+
+    test('updateAccessKeyStatus and deleteAccessKey change a key of the given principal only', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+        const aliceKey = principalAccessKey(home.accountId, alice.userId, 1);
+        await persistence.insertAccessKey(aliceKey, 2);
+        const rootKeyId = accessKeyIdOf(0);
+
+        assert.equal(await persistence.updateAccessKeyStatus(alice.userId, rootKeyId, 'Inactive'), false);
+        assert.equal(await persistence.updateAccessKeyStatus(home.accountId, aliceKey.accessKeyId, 'Inactive'), false);
+        assert.equal(await persistence.updateAccessKeyStatus(alice.userId, accessKeyIdOf(9), 'Inactive'), false);
+        assert.equal(await persistence.deleteAccessKey(alice.userId, rootKeyId), false);
+        assert.equal(await persistence.deleteAccessKey(home.accountId, aliceKey.accessKeyId), false);
+        assert.equal((await persistence.findAccessKey(rootKeyId))?.status, 'Active');
+        assert.equal((await persistence.findAccessKey(aliceKey.accessKeyId))?.status, 'Active');
+
+        assert.equal(await persistence.updateAccessKeyStatus(alice.userId, aliceKey.accessKeyId, 'Inactive'), true);
+        assert.equal((await persistence.listAccessKeys(alice.userId))[0]?.status, 'Inactive');
+        assert.equal(await persistence.updateAccessKeyStatus(alice.userId, aliceKey.accessKeyId, 'Active'), true);
+        assert.equal((await persistence.findAccessKey(aliceKey.accessKeyId))?.status, 'Active');
+
+        assert.equal(await persistence.deleteAccessKey(alice.userId, aliceKey.accessKeyId), true);
+        assert.equal(await persistence.deleteAccessKey(alice.userId, aliceKey.accessKeyId), false);
+        assert.deepEqual(await persistence.listAccessKeys(alice.userId), []);
+        assert.equal(
+          await persistence.insertAccessKey(principalAccessKey(home.accountId, alice.userId, 2), 1),
+          'stored',
+          'a deleted key no longer counts',
+        );
+      }));
+
+    test('a deactivated or deleted access key is seen by the very next lookup', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+        const aliceKey = principalAccessKey(home.accountId, alice.userId, 1);
+        await persistence.insertAccessKey(aliceKey, 2);
+
+        // Looked up twice first, so that a cache in front of the store holds it.
+        assert.equal((await persistence.findAccessKey(aliceKey.accessKeyId))?.status, 'Active');
+        assert.equal((await persistence.findAccessKey(aliceKey.accessKeyId))?.status, 'Active');
+        await persistence.updateAccessKeyStatus(alice.userId, aliceKey.accessKeyId, 'Inactive');
+        assert.equal((await persistence.findAccessKey(aliceKey.accessKeyId))?.status, 'Inactive');
+        await persistence.deleteAccessKey(alice.userId, aliceKey.accessKeyId);
+        assert.equal(await persistence.findAccessKey(aliceKey.accessKeyId), undefined);
+      }));
+
+    test('putInlinePolicy adds or replaces, refusing past maxPolicyChars counted without whitespace', () =>
+      withStore(async (persistence) => {
+        const alice = userRecord(home.accountId, 'alice', 1);
+        const bob = userRecord(home.accountId, 'bob', 2);
+        await persistence.insertUser(alice, []);
+        await persistence.insertUser(bob, []);
+        // 7 and 9 characters once whitespace is left out.
+        const first = policy('first', '{\n  "a" :\t1\n}');
+        const second = policy('second', '{ "bb": 22 }');
+        assert.equal(await persistence.putInlinePolicy(alice.userId, first, 20), 'stored');
+        assert.equal(await persistence.putInlinePolicy(alice.userId, second, 20), 'stored');
+        assert.equal(await persistence.putInlinePolicy(alice.userId, policy('third', '{"c":1}'), 20), 'over-limit');
+        assert.deepEqual(await persistence.listInlinePolicies(alice.userId), [first, second]);
+
+        // Replacing the 9-character policy with 13 characters ends at exactly 20: the old one no longer counts.
+        const replaced = policy('second', '{"bbbbbbb":2}');
+        assert.equal(await persistence.putInlinePolicy(alice.userId, replaced, 20), 'stored');
+        assert.deepEqual(await persistence.listInlinePolicies(alice.userId), [first, replaced]);
+        assert.equal(
+          await persistence.putInlinePolicy(alice.userId, policy('second', '{"bbbbbbbb":2}'), 20),
+          'over-limit',
+        );
+        assert.deepEqual(await persistence.listInlinePolicies(alice.userId), [first, replaced]);
+        assert.equal(await persistence.putInlinePolicy(bob.userId, policy('third', '{"c":1}'), 20), 'stored');
+
+        assert.equal(await persistence.deleteInlinePolicy(alice.userId, 'first'), true);
+        assert.equal(await persistence.deleteInlinePolicy(alice.userId, 'first'), false);
+        assert.equal(await persistence.deleteInlinePolicy(bob.userId, 'second'), false);
+        assert.equal(await persistence.putInlinePolicy(alice.userId, policy('third', '{"c":1}'), 20), 'stored');
+      }));
+
+    test('listInlinePolicies orders by policy name in code-point order, for users and roles alike', () =>
+      withStore(async (persistence) => {
+        const deployer = roleRecord(home.accountId, 'deployer', 1);
+        await persistence.insertRole(deployer, []);
+        for (const policyName of ['b', '\u{1F511}', 'A', '\uFF21', 'a']) {
+          assert.equal(await persistence.putInlinePolicy(deployer.roleId, policy(policyName, '{}'), 10_240), 'stored');
+        }
+        assert.deepEqual(
+          (await persistence.listInlinePolicies(deployer.roleId)).map((listed) => listed.policyName),
+          ['A', 'a', 'b', '\uFF21', '\u{1F511}'],
+        );
+      }));
+
+    test('concurrent putInlinePolicy calls never pass the character limit together', () =>
+      withStore(async (persistence) => {
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, n) => persistence.putInlinePolicy(alice.userId, policy(`p${n}`, '{}'), 6)),
+        );
+        assert.equal(results.filter((result) => result === 'stored').length, 3);
+        assert.equal((await persistence.listInlinePolicies(alice.userId)).length, 3);
+      }));
+
+    test('inline policies and tags belong only to an existing user or role', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        for (const principalId of [userIdOf(1), roleIdOf(1), home.accountId]) {
+          assert.equal(await persistence.putInlinePolicy(principalId, policy('p', '{}'), 2048), 'no-such-principal');
+          assert.equal(await persistence.putPrincipalTags(principalId, [tag('a', 'b')], 50), 'no-such-principal');
+          assert.deepEqual(await persistence.listInlinePolicies(principalId), []);
+          assert.deepEqual(await persistence.listPrincipalTags(principalId), []);
+          assert.equal(await persistence.deleteInlinePolicy(principalId, 'p'), false);
+        }
+      }));
+
+    test('putPrincipalTags adds and overwrites, refusing past maxTags; overwrites do not count twice', () =>
+      withStore(async (persistence) => {
+        const alice = userRecord(home.accountId, 'alice', 1);
+        const deployer = roleRecord(home.accountId, 'deployer', 1);
+        await persistence.insertUser(alice, [tag('a', '1'), tag('b', '1')]);
+        await persistence.insertRole(deployer, []);
+
+        assert.equal(await persistence.putPrincipalTags(alice.userId, [tag('a', '2'), tag('c', '1')], 3), 'stored');
+        assert.equal(await persistence.putPrincipalTags(alice.userId, [tag('b', '2'), tag('d', '1')], 3), 'over-limit');
+        assert.deepEqual(await persistence.listPrincipalTags(alice.userId), [
+          tag('a', '2'),
+          tag('b', '1'),
+          tag('c', '1'),
+        ]);
+
+        assert.equal(await persistence.putPrincipalTags(deployer.roleId, [tag('z', '1'), tag('y', '1')], 2), 'stored');
+        assert.equal(await persistence.putPrincipalTags(deployer.roleId, [tag('y', '2')], 2), 'stored');
+        assert.deepEqual(await persistence.listPrincipalTags(deployer.roleId), [tag('y', '2'), tag('z', '1')]);
+      }));
+
+    test('concurrent putPrincipalTags calls never pass the tag limit together', () =>
+      withStore(async (persistence) => {
+        const alice = userRecord(home.accountId, 'alice', 1);
+        await persistence.insertUser(alice, []);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, n) => persistence.putPrincipalTags(alice.userId, [tag(`t${n}`, 'v')], 5)),
+        );
+        assert.equal(results.filter((result) => result === 'stored').length, 5);
+        assert.equal((await persistence.listPrincipalTags(alice.userId)).length, 5);
+      }));
+
+    test('identity records, given or returned, cannot be used to change what is stored', () =>
+      withStore(async (persistence) => {
+        await insertHomeAccount(persistence);
+        const alice = { ...userRecord(home.accountId, 'alice', 1) };
+        const deployer = { ...roleRecord(home.accountId, 'deployer', 1) };
+        const tags = [{ ...tag('team', 'blue') }];
+        const given = { ...policy('p', '{}') };
+        const accessKey = { ...principalAccessKey(home.accountId, alice.userId, 1), sealedSecret: Buffer.alloc(8, 7) };
+        await persistence.insertUser(alice, tags);
+        await persistence.insertRole(deployer, tags);
+        await persistence.putInlinePolicy(deployer.roleId, given, 10_240);
+        await persistence.insertAccessKey(accessKey, 2);
+        alice.path = '/changed/';
+        deployer.trustPolicy = 'changed';
+        tags[0] = tag('team', 'red');
+        given.document = 'changed';
+        accessKey.sealedSecret.fill(0);
+
+        for (const read of [1, 2]) {
+          const user = await persistence.findUser(home.accountId, 'alice');
+          const role = await persistence.findRole(home.accountId, 'deployer');
+          const policies = await persistence.listInlinePolicies(deployer.roleId);
+          const roleTags = await persistence.listPrincipalTags(deployer.roleId);
+          const keys = await persistence.listAccessKeys(alice.userId);
+          assert.deepEqual(user, userRecord(home.accountId, 'alice', 1), `read ${read}`);
+          assert.deepEqual(role, roleRecord(home.accountId, 'deployer', 1), `read ${read}`);
+          assert.deepEqual(policies, [policy('p', '{}')], `read ${read}`);
+          assert.deepEqual(roleTags, [tag('team', 'blue')], `read ${read}`);
+          assert.deepEqual(bytes(keys[0]?.sealedSecret), Buffer.alloc(8, 7), `read ${read}`);
+          assert.ok(user && role && policies[0] && roleTags[0] && keys[0]);
+          tamperWith(user, 'path', '/tampered/');
+          tamperWith(role, 'trustPolicy', 'tampered');
+          tamperWith(policies[0], 'document', 'tampered');
+          tamperWith(roleTags[0], 'TagValue', 'tampered');
+          tamperWith(keys[0], 'status', 'Inactive');
+          keys[0].sealedSecret.fill(0);
+          policies.push(policy('extra', '{}'));
+          roleTags.push(tag('extra', 'x'));
+        }
+        assert.equal((await persistence.findAccessKey(accessKey.accessKeyId))?.status, 'Active');
+      }));
+
+    test('findRole, listInlinePolicies and listPrincipalTags see every change to identities at once', () =>
+      withStore(async (persistence) => {
+        const deployer = roleRecord(home.accountId, 'deployer', 1);
+        const alice = userRecord(home.accountId, 'alice', 1);
+        // Read before they exist, and read twice after each change, so that a cache holds whatever it keeps.
+        const readAll = async () => {
+          const snapshot = async () => ({
+            role: await persistence.findRole(home.accountId, 'deployer'),
+            rolePolicies: await persistence.listInlinePolicies(deployer.roleId),
+            roleTags: await persistence.listPrincipalTags(deployer.roleId),
+            userPolicies: await persistence.listInlinePolicies(alice.userId),
+            userTags: await persistence.listPrincipalTags(alice.userId),
+          });
+          const first = await snapshot();
+          assert.deepEqual(await snapshot(), first);
+          return first;
+        };
+        assert.deepEqual(await readAll(), {
+          role: undefined,
+          rolePolicies: [],
+          roleTags: [],
+          userPolicies: [],
+          userTags: [],
+        });
+
+        await persistence.insertRole(deployer, [tag('team', 'blue')]);
+        await persistence.insertUser(alice, [tag('team', 'red')]);
+        assert.deepEqual(await readAll(), {
+          role: deployer,
+          rolePolicies: [],
+          roleTags: [tag('team', 'blue')],
+          userPolicies: [],
+          userTags: [tag('team', 'red')],
+        });
+
+        await persistence.updateTrustPolicy(home.accountId, 'deployer', '{"new":true}');
+        await persistence.putInlinePolicy(deployer.roleId, policy('p', '{}'), 10_240);
+        await persistence.putInlinePolicy(alice.userId, policy('q', '{}'), 2048);
+        await persistence.putPrincipalTags(deployer.roleId, [tag('team', 'green')], 50);
+        assert.deepEqual(await readAll(), {
+          role: { ...deployer, trustPolicy: '{"new":true}' },
+          rolePolicies: [policy('p', '{}')],
+          roleTags: [tag('team', 'green')],
+          userPolicies: [policy('q', '{}')],
+          userTags: [tag('team', 'red')],
+        });
+
+        await persistence.deleteInlinePolicy(deployer.roleId, 'p');
+        await persistence.deleteInlinePolicy(alice.userId, 'q');
+        await persistence.deleteRole(home.accountId, 'deployer');
+        await persistence.deleteUser(home.accountId, 'alice');
+        assert.deepEqual(await readAll(), {
+          role: undefined,
+          rolePolicies: [],
+          roleTags: [],
+          userPolicies: [],
+          userTags: [],
+        });
       }));
   });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
-import type { KeyRecord } from '../../src/persistence/port.js';
+import type { AccessKeyRecord, KeyRecord, RoleRecord, Tag } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { migrations } from '../../src/persistence/sqlite/migrations.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
@@ -164,7 +164,70 @@ describe('sqlite persistence on disk', () => {
       await fresh.cleanup();
     }
   });
+
+  test("another connection's changes to access keys and identities reach the read cache in front at once", async () => {
+    const fresh = await temporaryDatabaseFile();
+    const other = openSqlitePersistence(fresh.file);
+    const cached = withReadCache(openSqlitePersistence(fresh.file));
+    try {
+      await other.migrate();
+      await cached.migrate();
+      const accountId = '111122223333';
+      const accessKey: AccessKeyRecord = {
+        accessKeyId: 'AKIA0000000000000001',
+        accountId,
+        principalArn: `arn:aws:iam::${accountId}:root`,
+        principalType: 'Root',
+        principalId: accountId,
+        sealedSecret: Buffer.of(1),
+        status: 'Active',
+        createdAt: 1,
+      };
+      const role: RoleRecord = {
+        accountId,
+        roleName: 'deployer',
+        roleId: 'AROA00000000000000001',
+        path: '/',
+        arn: `arn:aws:iam::${accountId}:role/deployer`,
+        trustPolicy: '{}',
+        description: '',
+        maxSessionDuration: 3600,
+        createdAt: 1,
+      };
+      await other.insertAccount({ accountId, createdAt: 1 }, accessKey);
+      await other.insertRole(role, [tag('team', 'blue')]);
+      const seen = async () => ({
+        status: (await cached.findAccessKey(accessKey.accessKeyId))?.status,
+        trustPolicy: (await cached.findRole(accountId, 'deployer'))?.trustPolicy,
+        policies: (await cached.listInlinePolicies(role.roleId)).map((policy) => policy.policyName),
+        tags: await cached.listPrincipalTags(role.roleId),
+      });
+      assert.deepEqual(await seen(), {
+        status: 'Active',
+        trustPolicy: '{}',
+        policies: [],
+        tags: [tag('team', 'blue')],
+      });
+
+      await other.updateAccessKeyStatus(accountId, accessKey.accessKeyId, 'Inactive');
+      await other.updateTrustPolicy(accountId, 'deployer', '{"new":true}');
+      await other.putInlinePolicy(role.roleId, { policyName: 'p', document: '{}' }, 10_240);
+      await other.putPrincipalTags(role.roleId, [tag('team', 'red')], 50);
+      assert.deepEqual(await seen(), {
+        status: 'Inactive',
+        trustPolicy: '{"new":true}',
+        policies: ['p'],
+        tags: [tag('team', 'red')],
+      });
+    } finally {
+      await cached.close();
+      await other.close();
+      await fresh.cleanup();
+    }
+  });
 });
+
+const tag = (TagKey: string, TagValue: string): Tag => ({ TagKey, TagValue });
 
 function sampleKey(state: KeyRecord['state']): KeyRecord {
   return {

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import {
+  environmentWithoutAws,
+  execute,
+  hasBoto3,
+  installedAwsCli,
+  SERVICE_ERROR_EXIT_CODES,
+} from '../support/aws-cli.js';
 import {
   keyPolicy,
   startTestTrent,
@@ -21,53 +26,9 @@ import {
  * stack (its own SigV4 signer, JSON serializer and error parser), so it catches what the JS SDK forgives.
  */
 
-const run = promisify(execFile);
-const COMMAND_TIMEOUT_MILLIS = 30_000;
-/** aws CLI v1 exits 255 when the service returned an error; v2 exits 254. */
-const SERVICE_ERROR_EXIT_CODES = [254, 255];
-
-interface Outcome {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function execute(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(file, args, { env, timeout: COMMAND_TIMEOUT_MILLIS, encoding: 'utf8' });
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: unknown; stdout?: string; stderr?: string; killed?: boolean };
-    if (typeof failure.code !== 'number') throw error;
-    return { exitCode: failure.code, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
-  }
-}
-
-/** The inherited environment without any AWS_* setting that could point the CLI elsewhere. */
-function environmentWithoutAws(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-}
-
-/** `aws-cli/1.45.11 Python/...` -> [1, 45]; undefined when the CLI is not installed. */
-async function installedAwsCli(): Promise<{ major: number; minor: number; banner: string } | undefined> {
-  try {
-    const { stdout, stderr } = await run('aws', ['--version'], { timeout: COMMAND_TIMEOUT_MILLIS, encoding: 'utf8' });
-    const banner = (stdout || stderr).trim();
-    const match = /aws-cli\/(\d+)\.(\d+)/.exec(banner);
-    return match ? { major: Number(match[1]), minor: Number(match[2]), banner } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** AWS_ENDPOINT_URL_<SERVICE> arrived in aws CLI 1.29 and 2.13; older versions would call real AWS. */
 function honoursServiceEndpointVariable(cli: { major: number; minor: number }): boolean {
   return cli.major > 2 || (cli.major === 2 && cli.minor >= 13) || (cli.major === 1 && cli.minor >= 29);
-}
-
-async function hasBoto3(): Promise<boolean> {
-  const outcome = await execute('python3', ['-c', 'import boto3'], environmentWithoutAws()).catch(() => undefined);
-  return outcome?.exitCode === 0;
 }
 
 const awsCli = await installedAwsCli();

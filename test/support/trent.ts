@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
 import pino from 'pino';
 import { type RunningTrent, startTrent } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
@@ -21,11 +23,26 @@ export const TEST_CREDENTIALS = {
   secretAccessKey: 'trent-test-secret-access-key-0123456789',
 };
 
+/** Credentials as the SDKs take them: a session's carry its token. */
+export interface TestCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** Client options beyond endpoint and credentials: e.g. `systemClockOffset` to sign at an injected clock's time. */
+export interface TestClientOptions {
+  readonly region?: string;
+  readonly systemClockOffset?: number;
+}
+
 export interface TestTrent {
   readonly trent: RunningTrent;
   readonly dataDir: string;
   readonly url: string;
-  kms(region?: string): KMSClient;
+  kms(region?: string, credentials?: TestCredentials, options?: TestClientOptions): KMSClient;
+  iam(credentials?: TestCredentials, options?: TestClientOptions): IAMClient;
+  sts(credentials?: TestCredentials, options?: TestClientOptions): STSClient;
   stop(): Promise<void>;
 }
 
@@ -47,20 +64,30 @@ export async function startTestTrent(
     },
     { logger: pino({ level: 'silent' }), showCredentials: false, ...(options.clock ? { clock: options.clock } : {}) },
   );
-  const clients: KMSClient[] = [];
+  const clients: { destroy(): void }[] = [];
+  const track = <Client extends { destroy(): void }>(client: Client): Client => {
+    clients.push(client);
+    return client;
+  };
+  const clientConfig = (credentials: TestCredentials, options: TestClientOptions) => ({
+    endpoint: trent.url,
+    region: options.region ?? TEST_REGION,
+    credentials,
+    maxAttempts: 1,
+    ...(options.systemClockOffset === undefined ? {} : { systemClockOffset: options.systemClockOffset }),
+  });
   return {
     trent,
     dataDir,
     url: trent.url,
-    kms(region = TEST_REGION) {
-      const client = new KMSClient({
-        endpoint: trent.url,
-        region,
-        credentials: TEST_CREDENTIALS,
-        maxAttempts: 1,
-      });
-      clients.push(client);
-      return client;
+    kms(region = TEST_REGION, credentials = TEST_CREDENTIALS, options = {}) {
+      return track(new KMSClient(clientConfig(credentials, { region, ...options })));
+    },
+    iam(credentials = TEST_CREDENTIALS, options = {}) {
+      return track(new IAMClient(clientConfig(credentials, options)));
+    },
+    sts(credentials = TEST_CREDENTIALS, options = {}) {
+      return track(new STSClient(clientConfig(credentials, options)));
     },
     async stop() {
       for (const client of clients) client.destroy();

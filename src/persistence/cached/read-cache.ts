@@ -1,4 +1,14 @@
-import type { AccessKeyRecord, AliasRecord, BackingKeyRecord, KeyRecord, Persistence, Scope } from '../port.js';
+import type {
+  AccessKeyRecord,
+  AliasRecord,
+  BackingKeyRecord,
+  InlinePolicyRecord,
+  KeyRecord,
+  Persistence,
+  RoleRecord,
+  Scope,
+  Tag,
+} from '../port.js';
 
 /** A bounded map that forgets its oldest entry when full. */
 class BoundedMap<Value> {
@@ -33,8 +43,9 @@ function scoped(scope: Scope, name: string): string {
 }
 
 /**
- * Keeps the rows every request reads (its access key, its key, the key's backing key, an alias) in memory,
- * in front of any adapter. Every mutation through this wrapper drops what it touches before it returns;
+ * Keeps the rows every request reads (its access key, its key, the key's backing key, an alias, and for a
+ * user or role the role, the principal's inline policies and tags) in memory, in front of any adapter.
+ * Every mutation through this wrapper drops what it touches before it returns;
  * changes made by anyone else (another process on the same SQLite file) show in the store's dataVersion,
  * which is checked before every cached read and empties the cache when it moved.
  *
@@ -46,6 +57,10 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
   const keys = new BoundedMap<KeyRecord>(capacity);
   const backingKeys = new BoundedMap<BackingKeyRecord>(capacity);
   const aliases = new BoundedMap<AliasRecord>(capacity);
+  const roles = new BoundedMap<RoleRecord>(capacity);
+  const inlinePolicies = new BoundedMap<InlinePolicyRecord[]>(capacity);
+  const principalTags = new BoundedMap<Tag[]>(capacity);
+  const identityCaches = [roles, inlinePolicies, principalTags];
   let generation = 0;
   let seenVersion: number | undefined;
 
@@ -55,7 +70,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     if (version === seenVersion) return;
     seenVersion = version;
     generation += 1;
-    for (const cache of [accessKeys, keys, backingKeys, aliases]) cache.clear();
+    for (const cache of [accessKeys, keys, backingKeys, aliases, ...identityCaches]) cache.clear();
   }
 
   /** Records are frozen, but their byte fields are not: `copy` hands each caller bytes of its own. */
@@ -72,6 +87,15 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     const value = await read();
     if (value !== undefined && startedAt === generation) cache.set(key, copy(value));
     return value;
+  }
+
+  /** Each caller gets a list of its own: pushing to one must not change what later readers get. */
+  async function cachedList<Item>(
+    cache: BoundedMap<Item[]>,
+    key: string,
+    read: () => Promise<Item[]>,
+  ): Promise<Item[]> {
+    return (await cachedRead(cache, key, read, (list) => [...list])) ?? [];
   }
 
   async function mutation<Result>(write: () => Promise<Result>, forget: () => void): Promise<Result> {
@@ -96,6 +120,18 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     aliases.clear();
   }
 
+  /**
+   * Identities change rarely and a change can reach rows cached under other keys (a user's tags are put with
+   * the user; deleting a role deletes its tags), so any change to one drops everything cached about them all.
+   */
+  function forgetIdentities(): void {
+    for (const cache of identityCaches) cache.clear();
+  }
+
+  function forgetAccessKey(accessKeyId: string): void {
+    accessKeys.delete(accessKeyId);
+  }
+
   return {
     migrate: () => inner.migrate(),
     ping: () => inner.ping(),
@@ -106,9 +142,47 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     insertAccount: (account, rootAccessKey) =>
       mutation(
         () => inner.insertAccount(account, rootAccessKey),
-        () => accessKeys.delete(rootAccessKey.accessKeyId),
+        () => forgetAccessKey(rootAccessKey.accessKeyId),
       ),
     getAccount: (accountId) => inner.getAccount(accountId),
+    insertAccessKey: (accessKey, maxPerPrincipal) =>
+      mutation(
+        () => inner.insertAccessKey(accessKey, maxPerPrincipal),
+        () => forgetAccessKey(accessKey.accessKeyId),
+      ),
+    listAccessKeys: (principalId) => inner.listAccessKeys(principalId),
+    // A deactivated or deleted key must stop authenticating with the next request, not when it is evicted.
+    updateAccessKeyStatus: (principalId, accessKeyId, status) =>
+      mutation(
+        () => inner.updateAccessKeyStatus(principalId, accessKeyId, status),
+        () => forgetAccessKey(accessKeyId),
+      ),
+    deleteAccessKey: (principalId, accessKeyId) =>
+      mutation(
+        () => inner.deleteAccessKey(principalId, accessKeyId),
+        () => forgetAccessKey(accessKeyId),
+      ),
+    insertUser: (user, tags) => mutation(() => inner.insertUser(user, tags), forgetIdentities),
+    findUser: (accountId, userName) => inner.findUser(accountId, userName),
+    listUsers: (accountId, pathPrefix, page) => inner.listUsers(accountId, pathPrefix, page),
+    deleteUser: (accountId, userName) => mutation(() => inner.deleteUser(accountId, userName), forgetIdentities),
+    insertRole: (role, tags) => mutation(() => inner.insertRole(role, tags), forgetIdentities),
+    findRole: (accountId, roleName) =>
+      cachedRead(roles, `${accountId}\u0000${roleName}`, () => inner.findRole(accountId, roleName)),
+    listRoles: (accountId, pathPrefix, page) => inner.listRoles(accountId, pathPrefix, page),
+    updateTrustPolicy: (accountId, roleName, trustPolicy) =>
+      mutation(() => inner.updateTrustPolicy(accountId, roleName, trustPolicy), forgetIdentities),
+    deleteRole: (accountId, roleName) => mutation(() => inner.deleteRole(accountId, roleName), forgetIdentities),
+    putInlinePolicy: (principalId, policy, maxPolicyChars) =>
+      mutation(() => inner.putInlinePolicy(principalId, policy, maxPolicyChars), forgetIdentities),
+    listInlinePolicies: (principalId) =>
+      cachedList(inlinePolicies, principalId, () => inner.listInlinePolicies(principalId)),
+    deleteInlinePolicy: (principalId, policyName) =>
+      mutation(() => inner.deleteInlinePolicy(principalId, policyName), forgetIdentities),
+    putPrincipalTags: (principalId, tags, maxTags) =>
+      mutation(() => inner.putPrincipalTags(principalId, tags, maxTags), forgetIdentities),
+    listPrincipalTags: (principalId) =>
+      cachedList(principalTags, principalId, () => inner.listPrincipalTags(principalId)),
     findAccessKey: (accessKeyId) =>
       cachedRead(
         accessKeys,

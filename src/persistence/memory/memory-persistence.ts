@@ -1,15 +1,20 @@
 import { needs } from '../../shared/needs.js';
+import { inlinePolicyCharsAfterPut, nameCursor, nameKey, tagCountAfterPut } from '../identity-rules.js';
 import type {
   AccessKeyRecord,
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
   GrantRecord,
+  InlinePolicyRecord,
   KeyRecord,
   PageRequest,
   Persistence,
+  PrincipalId,
+  RoleRecord,
   Scope,
   Tag,
+  UserRecord,
 } from '../port.js';
 
 /**
@@ -31,6 +36,14 @@ interface Store {
   readonly tags: Map<string, Map<string, string>>;
   /** grantId -> grant */
   readonly grants: Map<string, GrantRecord>;
+  /** userId -> user */
+  readonly users: Map<string, UserRecord>;
+  /** roleId -> role */
+  readonly roles: Map<string, RoleRecord>;
+  /** principalId -> policyName -> document */
+  readonly inlinePolicies: Map<PrincipalId, Map<string, string>>;
+  /** principalId -> TagKey -> TagValue */
+  readonly principalTags: Map<PrincipalId, Map<string, string>>;
 }
 
 const emptyStore = (): Store => ({
@@ -42,6 +55,10 @@ const emptyStore = (): Store => ({
   aliases: new Map(),
   tags: new Map(),
   grants: new Map(),
+  users: new Map(),
+  roles: new Map(),
+  inlinePolicies: new Map(),
+  principalTags: new Map(),
 });
 
 const frozen = <T extends object>(record: T): T => Object.freeze({ ...record });
@@ -61,6 +78,31 @@ const aliasKey = (scope: Scope, aliasName: string) => JSON.stringify([scope.acco
 
 /** Code-point order, which is UTF-8 byte order: what SQLite's BINARY collation gives, unlike JS's `<` (UTF-16). */
 const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Tags of a key or a principal, in TagKey order. */
+const tagsOf = (tagMap: ReadonlyMap<string, string> | undefined): Tag[] =>
+  [...(tagMap ?? [])]
+    .map(([TagKey, TagValue]): Tag => Object.freeze({ TagKey, TagValue }))
+    .sort((a, b) => byCodePoint(a.TagKey, b.TagKey));
+
+const inlinePoliciesOf = (policies: ReadonlyMap<string, string> | undefined): InlinePolicyRecord[] =>
+  [...(policies ?? [])]
+    .map(([policyName, document]): InlinePolicyRecord => Object.freeze({ policyName, document }))
+    .sort((a, b) => byCodePoint(a.policyName, b.policyName));
+
+/** Users or roles of the account under the path prefix, a page of them by lowercase name. */
+function identityPage<T extends { readonly accountId: string; readonly path: string }>(
+  identities: Iterable<T>,
+  nameOf: (identity: T) => string,
+  accountId: string,
+  pathPrefix: string,
+  page: PageRequest,
+): T[] {
+  const listed = [...identities].filter(
+    (identity) => identity.accountId === accountId && identity.path.startsWith(pathPrefix),
+  );
+  return pageOf(listed, (identity) => nameKey(nameOf(identity)), nameCursor(page));
+}
 
 function pageOf<T>(items: Iterable<T>, cursorOf: (item: T) => string, page: PageRequest): T[] {
   needs(Number.isSafeInteger(page.limit) && page.limit >= 0, 'page limit must be a non-negative integer');
@@ -85,11 +127,39 @@ export function createMemoryPersistence(): Persistence {
   const requireKeyInScope = (scope: Scope, keyId: string) =>
     needs(keyInScope(scope, keyId) !== undefined, `key ${keyId} does not exist in ${scope.accountId}/${scope.region}`);
 
-  const writeTags = (keyId: string, tags: readonly Tag[]) => {
-    const { tags: tagsByKey } = store();
-    const keyTags = tagsByKey.get(keyId) ?? new Map<string, string>();
-    for (const tag of tags) keyTags.set(tag.TagKey, tag.TagValue);
-    tagsByKey.set(keyId, keyTags);
+  /** Adds or overwrites tags of a key (in `tags`) or of a principal (in `principalTags`). */
+  const writeTags = (tagsByOwner: Map<string, Map<string, string>>, ownerId: string, tags: readonly Tag[]) => {
+    const ownerTags = tagsByOwner.get(ownerId) ?? new Map<string, string>();
+    for (const tag of tags) ownerTags.set(tag.TagKey, tag.TagValue);
+    tagsByOwner.set(ownerId, ownerTags);
+  };
+
+  const userNamed = (accountId: string, userName: string): UserRecord | undefined =>
+    [...store().users.values()].find(
+      (user) => user.accountId === accountId && nameKey(user.userName) === nameKey(userName),
+    );
+  const roleNamed = (accountId: string, roleName: string): RoleRecord | undefined =>
+    [...store().roles.values()].find(
+      (role) => role.accountId === accountId && nameKey(role.roleName) === nameKey(roleName),
+    );
+
+  /** The account of a user or role id: the principals inline policies and tags belong to. */
+  const identityAccount = (principalId: PrincipalId): string | undefined =>
+    store().users.get(principalId)?.accountId ?? store().roles.get(principalId)?.accountId;
+  /** Access keys may also belong to an account's root, whose principal id is the account id. */
+  const accessKeyOwnerAccount = (principalId: PrincipalId): string | undefined =>
+    identityAccount(principalId) ?? (store().accounts.has(principalId) ? principalId : undefined);
+  const requireFreePrincipalId = (principalId: PrincipalId) =>
+    needs(identityAccount(principalId) === undefined, `principal id ${principalId} is taken`);
+
+  const accessKeysOf = (principalId: PrincipalId): AccessKeyRecord[] =>
+    [...store().accessKeys.values()].filter((key) => key.principalId === principalId);
+  const hasInlinePolicies = (principalId: PrincipalId) => (store().inlinePolicies.get(principalId)?.size ?? 0) > 0;
+
+  /** Removes an identity (already known to exist) with its tags. */
+  const forgetIdentity = (identities: Map<string, unknown>, principalId: PrincipalId) => {
+    identities.delete(principalId);
+    store().principalTags.delete(principalId);
   };
 
   return {
@@ -139,13 +209,129 @@ export function createMemoryPersistence(): Persistence {
       return key && copyAccessKey(key);
     },
 
+    async insertAccessKey(accessKey, maxPerPrincipal) {
+      const { accounts, accessKeys } = store();
+      if (accessKeyOwnerAccount(accessKey.principalId) !== accessKey.accountId) return 'no-such-principal';
+      if (accessKeysOf(accessKey.principalId).length >= maxPerPrincipal) return 'over-limit';
+      // What SQLite's primary and foreign keys refuse.
+      needs(!accessKeys.has(accessKey.accessKeyId), `access key ${accessKey.accessKeyId} already exists`);
+      needs(accounts.has(accessKey.accountId), `account ${accessKey.accountId} does not exist`);
+      accessKeys.set(accessKey.accessKeyId, copyAccessKey(accessKey));
+      return 'stored';
+    },
+
+    async listAccessKeys(principalId) {
+      return accessKeysOf(principalId)
+        .sort((a, b) => a.createdAt - b.createdAt || byCodePoint(a.accessKeyId, b.accessKeyId))
+        .map(copyAccessKey);
+    },
+
+    async updateAccessKeyStatus(principalId, accessKeyId, status) {
+      const { accessKeys } = store();
+      const key = accessKeys.get(accessKeyId);
+      if (key?.principalId !== principalId) return false;
+      accessKeys.set(accessKeyId, Object.freeze({ ...key, status }));
+      return true;
+    },
+
+    async deleteAccessKey(principalId, accessKeyId) {
+      const { accessKeys } = store();
+      if (accessKeys.get(accessKeyId)?.principalId !== principalId) return false;
+      return accessKeys.delete(accessKeyId);
+    },
+
+    async insertUser(user, tags) {
+      if (userNamed(user.accountId, user.userName) !== undefined) return false;
+      requireFreePrincipalId(user.userId);
+      store().users.set(user.userId, frozen(user));
+      writeTags(store().principalTags, user.userId, tags);
+      return true;
+    },
+
+    async findUser(accountId, userName) {
+      return userNamed(accountId, userName);
+    },
+
+    async listUsers(accountId, pathPrefix, page) {
+      return identityPage(store().users.values(), (user) => user.userName, accountId, pathPrefix, page);
+    },
+
+    async deleteUser(accountId, userName) {
+      const user = userNamed(accountId, userName);
+      if (user === undefined) return 'no-such-principal';
+      if (accessKeysOf(user.userId).length > 0 || hasInlinePolicies(user.userId)) return 'conflict';
+      forgetIdentity(store().users, user.userId);
+      return 'deleted';
+    },
+
+    async insertRole(role, tags) {
+      if (roleNamed(role.accountId, role.roleName) !== undefined) return false;
+      requireFreePrincipalId(role.roleId);
+      store().roles.set(role.roleId, frozen(role));
+      writeTags(store().principalTags, role.roleId, tags);
+      return true;
+    },
+
+    async findRole(accountId, roleName) {
+      return roleNamed(accountId, roleName);
+    },
+
+    async listRoles(accountId, pathPrefix, page) {
+      return identityPage(store().roles.values(), (role) => role.roleName, accountId, pathPrefix, page);
+    },
+
+    async updateTrustPolicy(accountId, roleName, trustPolicy) {
+      const role = roleNamed(accountId, roleName);
+      if (role === undefined) return false;
+      store().roles.set(role.roleId, frozen({ ...role, trustPolicy }));
+      return true;
+    },
+
+    async deleteRole(accountId, roleName) {
+      const role = roleNamed(accountId, roleName);
+      if (role === undefined) return 'no-such-principal';
+      if (hasInlinePolicies(role.roleId)) return 'conflict';
+      forgetIdentity(store().roles, role.roleId);
+      return 'deleted';
+    },
+
+    async putInlinePolicy(principalId, policy, maxPolicyChars) {
+      if (identityAccount(principalId) === undefined) return 'no-such-principal';
+      const { inlinePolicies } = store();
+      const policies = inlinePolicies.get(principalId) ?? new Map<string, string>();
+      if (inlinePolicyCharsAfterPut(inlinePoliciesOf(policies), policy) > maxPolicyChars) return 'over-limit';
+      policies.set(policy.policyName, policy.document);
+      inlinePolicies.set(principalId, policies);
+      return 'stored';
+    },
+
+    async listInlinePolicies(principalId) {
+      return inlinePoliciesOf(store().inlinePolicies.get(principalId));
+    },
+
+    async deleteInlinePolicy(principalId, policyName) {
+      return store().inlinePolicies.get(principalId)?.delete(policyName) ?? false;
+    },
+
+    async putPrincipalTags(principalId, tags, maxTags) {
+      if (identityAccount(principalId) === undefined) return 'no-such-principal';
+      const { principalTags } = store();
+      if (tagCountAfterPut(principalTags.get(principalId)?.keys() ?? [], tags) > maxTags) return 'over-limit';
+      writeTags(principalTags, principalId, tags);
+      return 'stored';
+    },
+
+    async listPrincipalTags(principalId) {
+      return tagsOf(store().principalTags.get(principalId));
+    },
+
     async insertKey(key, backingKey, tags) {
       const { keys, backingKeys } = store();
       needs(backingKey.keyId === key.keyId, 'the backing key must belong to the key');
       needs(!keys.has(key.keyId), `key ${key.keyId} already exists`);
       keys.set(key.keyId, frozen(key));
       backingKeys.set(key.keyId, new Map([[backingKey.version, copyBackingKey(backingKey)]]));
-      writeTags(key.keyId, tags);
+      writeTags(store().tags, key.keyId, tags);
     },
 
     async findKey(scope, keyId) {
@@ -267,16 +453,14 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async listTags(scope, keyId, page) {
-      const keyTags = keyInScope(scope, keyId) && store().tags.get(keyId);
-      const tags = [...(keyTags || [])].map(([TagKey, TagValue]): Tag => Object.freeze({ TagKey, TagValue }));
+      const tags = keyInScope(scope, keyId) ? tagsOf(store().tags.get(keyId)) : [];
       return pageOf(tags, (tag) => tag.TagKey, page);
     },
 
     async putTags(scope, keyId, tags, maxTags) {
       requireKeyInScope(scope, keyId);
-      const tagKeys = new Set([...(store().tags.get(keyId)?.keys() ?? []), ...tags.map((tag) => tag.TagKey)]);
-      if (tagKeys.size > maxTags) return false;
-      writeTags(keyId, tags);
+      if (tagCountAfterPut(store().tags.get(keyId)?.keys() ?? [], tags) > maxTags) return false;
+      writeTags(store().tags, keyId, tags);
       return true;
     },
 

@@ -112,6 +112,57 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX grants_by_grantee ON grants (key_id, grantee_principal);
     `,
   },
+  {
+    version: 3,
+    // IAM users and roles. Names are unique per account whatever their case, as IAM's are, through
+    // name_lower (written by the adapter, which also lists by it); the name keeps the case it was given.
+    // Ids (AIDA…, AROA…) are primary keys, so they are unique across accounts and an identity's children
+    // (access keys, inline policies, tags) are keyed by principal_id alone. Those children cannot reference
+    // two tables, so the adapter deletes an identity's tags with it and refuses to delete one that still
+    // has access keys or inline policies.
+    sql: `
+      CREATE TABLE iam_users (
+        user_id    TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        user_name  TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        arn        TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (account_id, name_lower)
+      ) STRICT;
+
+      CREATE TABLE iam_roles (
+        role_id              TEXT PRIMARY KEY,
+        account_id           TEXT NOT NULL,
+        role_name            TEXT NOT NULL,
+        name_lower           TEXT NOT NULL,
+        path                 TEXT NOT NULL,
+        arn                  TEXT NOT NULL,
+        trust_policy         TEXT NOT NULL,
+        description          TEXT NOT NULL,
+        max_session_duration INTEGER NOT NULL,
+        created_at           INTEGER NOT NULL,
+        UNIQUE (account_id, name_lower)
+      ) STRICT;
+
+      CREATE TABLE iam_inline_policies (
+        principal_id TEXT NOT NULL,
+        policy_name  TEXT NOT NULL,
+        document     TEXT NOT NULL,
+        PRIMARY KEY (principal_id, policy_name)
+      ) STRICT;
+
+      CREATE TABLE iam_principal_tags (
+        principal_id TEXT NOT NULL,
+        tag_key      TEXT NOT NULL,
+        tag_value    TEXT NOT NULL,
+        PRIMARY KEY (principal_id, tag_key)
+      ) STRICT;
+
+      CREATE INDEX access_keys_by_principal ON access_keys (principal_id, created_at, access_key_id);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the schema's version; safe to run again, and from a second process. */

@@ -1,3 +1,4 @@
+import { nameKey } from '../identity-rules.js';
 import type {
   AccessKeyRecord,
   AccountRecord,
@@ -5,9 +6,12 @@ import type {
   BackingKeyRecord,
   GrantConstraints,
   GrantRecord,
+  InlinePolicyRecord,
   KeyRecord,
   KeyState,
+  RoleRecord,
   Tag,
+  UserRecord,
 } from '../port.js';
 
 /**
@@ -85,6 +89,34 @@ export interface GrantRow {
 export interface TagRow {
   tag_key: string;
   tag_value: string;
+}
+
+export interface UserRow {
+  user_id: string;
+  account_id: string;
+  user_name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  created_at: number;
+}
+
+export interface RoleRow {
+  role_id: string;
+  account_id: string;
+  role_name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  trust_policy: string;
+  description: string;
+  max_session_duration: number;
+  created_at: number;
+}
+
+export interface InlinePolicyRow {
+  policy_name: string;
+  document: string;
 }
 
 export const accountToRow = (account: AccountRecord): AccountRow => ({
@@ -193,6 +225,55 @@ export const rowToAlias = (row: AliasRow): AliasRecord =>
   });
 
 export const rowToTag = (row: TagRow): Tag => Object.freeze({ TagKey: row.tag_key, TagValue: row.tag_value });
+
+export const userToRow = (user: UserRecord): UserRow => ({
+  user_id: user.userId,
+  account_id: user.accountId,
+  user_name: user.userName,
+  name_lower: nameKey(user.userName),
+  path: user.path,
+  arn: user.arn,
+  created_at: user.createdAt,
+});
+
+export const rowToUser = (row: UserRow): UserRecord =>
+  Object.freeze({
+    accountId: row.account_id,
+    userName: row.user_name,
+    userId: row.user_id,
+    path: row.path,
+    arn: row.arn,
+    createdAt: row.created_at,
+  });
+
+export const roleToRow = (role: RoleRecord): RoleRow => ({
+  role_id: role.roleId,
+  account_id: role.accountId,
+  role_name: role.roleName,
+  name_lower: nameKey(role.roleName),
+  path: role.path,
+  arn: role.arn,
+  trust_policy: role.trustPolicy,
+  description: role.description,
+  max_session_duration: role.maxSessionDuration,
+  created_at: role.createdAt,
+});
+
+export const rowToRole = (row: RoleRow): RoleRecord =>
+  Object.freeze({
+    accountId: row.account_id,
+    roleName: row.role_name,
+    roleId: row.role_id,
+    path: row.path,
+    arn: row.arn,
+    trustPolicy: row.trust_policy,
+    description: row.description,
+    maxSessionDuration: row.max_session_duration,
+    createdAt: row.created_at,
+  });
+
+export const rowToInlinePolicy = (row: InlinePolicyRow): InlinePolicyRecord =>
+  Object.freeze({ policyName: row.policy_name, document: row.document });
 
 export const grantToRow = (grant: GrantRecord): GrantRow => ({
   grant_id: grant.grantId,

@@ -1,14 +1,21 @@
 import { needs } from '../../shared/needs.js';
+import { inlinePolicyCharsAfterPut, nameCursor, nameKey, tagCountAfterPut } from '../identity-rules.js';
 import type {
   AccessKeyRecord,
   AccountRecord,
   AliasRecord,
   BackingKeyRecord,
   GrantRecord,
+  InlinePolicyRecord,
   KeyRecord,
   Persistence,
+  PrincipalDelete,
+  PrincipalId,
+  PrincipalWrite,
+  RoleRecord,
   Scope,
   Tag,
+  UserRecord,
 } from '../port.js';
 import { openDatabase } from './database.js';
 import { migrate, migrations } from './migrations.js';
@@ -19,13 +26,18 @@ import {
   backingKeyToRow,
   grantToRow,
   keyToRow,
+  roleToRow,
   rowToAccessKey,
   rowToAccount,
   rowToAlias,
   rowToBackingKey,
   rowToGrant,
+  rowToInlinePolicy,
   rowToKey,
+  rowToRole,
   rowToTag,
+  rowToUser,
+  userToRow,
 } from './rows.js';
 import { prepareStatements, readPage, type Statements } from './statements.js';
 
@@ -95,6 +107,86 @@ export function openSqlitePersistence(file: string): Persistence {
     return statements().retargetAlias.run(params).changes === 1;
   });
 
+  /** The account of a user or role id: the principals inline policies and tags belong to. */
+  const identityAccount = (principalId: PrincipalId) =>
+    statements().identityAccount.get({ principal_id: principalId })?.account_id;
+  /** Access keys may also belong to an account's root, whose principal id is the account id. */
+  const accessKeyOwnerAccount = (principalId: PrincipalId) =>
+    identityAccount(principalId) ?? statements().getAccount.get(principalId)?.account_id;
+  const requireFreePrincipalId = (principalId: PrincipalId) =>
+    needs(identityAccount(principalId) === undefined, `principal id ${principalId} is taken`);
+  const countAccessKeys = (principalId: PrincipalId) => statements().countAccessKeys.get(principalId)?.count ?? 0;
+  const countInlinePolicies = (principalId: PrincipalId) =>
+    statements().countInlinePolicies.get(principalId)?.count ?? 0;
+
+  const writePrincipalTags = (principalId: PrincipalId, tags: readonly Tag[]) => {
+    for (const tag of tags) statements().putPrincipalTag.run(principalId, tag.TagKey, tag.TagValue);
+  };
+
+  // The counts are taken inside the IMMEDIATE transaction, so concurrent writers cannot pass a limit together.
+  const insertAccessKey = db.transaction((accessKey: AccessKeyRecord, maxPerPrincipal: number): PrincipalWrite => {
+    if (accessKeyOwnerAccount(accessKey.principalId) !== accessKey.accountId) return 'no-such-principal';
+    if (countAccessKeys(accessKey.principalId) >= maxPerPrincipal) return 'over-limit';
+    statements().insertAccessKey.run(accessKeyToRow(accessKey));
+    return 'stored';
+  });
+
+  const insertUser = db.transaction((user: UserRecord, tags: readonly Tag[]) => {
+    if (statements().findUser.get(user.accountId, nameKey(user.userName)) !== undefined) return false;
+    requireFreePrincipalId(user.userId);
+    statements().insertUser.run(userToRow(user));
+    writePrincipalTags(user.userId, tags);
+    return true;
+  });
+
+  const deleteUser = db.transaction((accountId: string, userName: string): PrincipalDelete => {
+    const user = statements().findUser.get(accountId, nameKey(userName));
+    if (user === undefined) return 'no-such-principal';
+    if (countAccessKeys(user.user_id) > 0 || countInlinePolicies(user.user_id) > 0) return 'conflict';
+    statements().deletePrincipalTags.run(user.user_id);
+    statements().deleteUser.run(user.user_id);
+    return 'deleted';
+  });
+
+  const insertRole = db.transaction((role: RoleRecord, tags: readonly Tag[]) => {
+    if (statements().findRole.get(role.accountId, nameKey(role.roleName)) !== undefined) return false;
+    requireFreePrincipalId(role.roleId);
+    statements().insertRole.run(roleToRow(role));
+    writePrincipalTags(role.roleId, tags);
+    return true;
+  });
+
+  const deleteRole = db.transaction((accountId: string, roleName: string): PrincipalDelete => {
+    const role = statements().findRole.get(accountId, nameKey(roleName));
+    if (role === undefined) return 'no-such-principal';
+    if (countInlinePolicies(role.role_id) > 0) return 'conflict';
+    statements().deletePrincipalTags.run(role.role_id);
+    statements().deleteRole.run(role.role_id);
+    return 'deleted';
+  });
+
+  const putInlinePolicy = db.transaction(
+    (principalId: PrincipalId, policy: InlinePolicyRecord, maxPolicyChars: number): PrincipalWrite => {
+      if (identityAccount(principalId) === undefined) return 'no-such-principal';
+      const existing = statements().listInlinePolicies.all(principalId).map(rowToInlinePolicy);
+      if (inlinePolicyCharsAfterPut(existing, policy) > maxPolicyChars) return 'over-limit';
+      statements().putInlinePolicy.run(principalId, policy.policyName, policy.document);
+      return 'stored';
+    },
+  );
+
+  const putPrincipalTags = db.transaction(
+    (principalId: PrincipalId, tags: readonly Tag[], maxTags: number): PrincipalWrite => {
+      if (identityAccount(principalId) === undefined) return 'no-such-principal';
+      const existingKeys = statements()
+        .listPrincipalTags.all(principalId)
+        .map((row) => row.tag_key);
+      if (tagCountAfterPut(existingKeys, tags) > maxTags) return 'over-limit';
+      writePrincipalTags(principalId, tags);
+      return 'stored';
+    },
+  );
+
   /** Thrown inside the transaction to roll it back; never leaves this file. */
   class TooManyTags extends Error {}
 
@@ -159,6 +251,84 @@ export function openSqlitePersistence(file: string): Persistence {
     async findAccessKey(accessKeyId) {
       const row = statements().findAccessKey.get(accessKeyId);
       return row && rowToAccessKey(row);
+    },
+
+    async insertAccessKey(accessKey, maxPerPrincipal) {
+      return insertAccessKey.immediate(accessKey, maxPerPrincipal);
+    },
+
+    async listAccessKeys(principalId) {
+      return statements().listAccessKeys.all(principalId).map(rowToAccessKey);
+    },
+
+    async updateAccessKeyStatus(principalId, accessKeyId, status) {
+      return statements().updateAccessKeyStatus.run(status, principalId, accessKeyId).changes === 1;
+    },
+
+    async deleteAccessKey(principalId, accessKeyId) {
+      return statements().deleteAccessKey.run(principalId, accessKeyId).changes === 1;
+    },
+
+    async insertUser(user, tags) {
+      return insertUser.immediate(user, tags);
+    },
+
+    async findUser(accountId, userName) {
+      const row = statements().findUser.get(accountId, nameKey(userName));
+      return row && rowToUser(row);
+    },
+
+    async listUsers(accountId, pathPrefix, page) {
+      return readPage(statements().listUsers, { account_id: accountId, path_prefix: pathPrefix }, nameCursor(page)).map(
+        rowToUser,
+      );
+    },
+
+    async deleteUser(accountId, userName) {
+      return deleteUser.immediate(accountId, userName);
+    },
+
+    async insertRole(role, tags) {
+      return insertRole.immediate(role, tags);
+    },
+
+    async findRole(accountId, roleName) {
+      const row = statements().findRole.get(accountId, nameKey(roleName));
+      return row && rowToRole(row);
+    },
+
+    async listRoles(accountId, pathPrefix, page) {
+      return readPage(statements().listRoles, { account_id: accountId, path_prefix: pathPrefix }, nameCursor(page)).map(
+        rowToRole,
+      );
+    },
+
+    async updateTrustPolicy(accountId, roleName, trustPolicy) {
+      return statements().updateTrustPolicy.run(trustPolicy, accountId, nameKey(roleName)).changes === 1;
+    },
+
+    async deleteRole(accountId, roleName) {
+      return deleteRole.immediate(accountId, roleName);
+    },
+
+    async putInlinePolicy(principalId, policy, maxPolicyChars) {
+      return putInlinePolicy.immediate(principalId, policy, maxPolicyChars);
+    },
+
+    async listInlinePolicies(principalId) {
+      return statements().listInlinePolicies.all(principalId).map(rowToInlinePolicy);
+    },
+
+    async deleteInlinePolicy(principalId, policyName) {
+      return statements().deleteInlinePolicy.run(principalId, policyName).changes === 1;
+    },
+
+    async putPrincipalTags(principalId, tags, maxTags) {
+      return putPrincipalTags.immediate(principalId, tags, maxTags);
+    },
+
+    async listPrincipalTags(principalId) {
+      return statements().listPrincipalTags.all(principalId).map(rowToTag);
     },
 
     async insertKey(key, backingKey, tags) {

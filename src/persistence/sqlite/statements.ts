@@ -1,7 +1,18 @@
 import type Database from 'better-sqlite3';
 import { needs } from '../../shared/needs.js';
 import type { PageRequest } from '../port.js';
-import type { AccessKeyRow, AccountRow, AliasRow, BackingKeyRow, GrantRow, KeyRow, TagRow } from './rows.js';
+import type {
+  AccessKeyRow,
+  AccountRow,
+  AliasRow,
+  BackingKeyRow,
+  GrantRow,
+  InlinePolicyRow,
+  KeyRow,
+  RoleRow,
+  TagRow,
+  UserRow,
+} from './rows.js';
 
 type Named = Record<string, string | number | null>;
 type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
@@ -40,6 +51,11 @@ const accessKeyColumns =
 const aliasColumns = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
 const grantColumns = `grant_id, account_id, region, key_id, name, grantee_principal, retiring_principal,
   issuing_account, operations, constraints, token_hash, created_at`;
+const userColumns = 'user_id, account_id, user_name, name_lower, path, arn, created_at';
+const roleColumns = `role_id, account_id, role_name, name_lower, path, arn, trust_policy, description,
+  max_session_duration, created_at`;
+/** substr rather than LIKE: a path may hold '_', which LIKE would read as a wildcard. */
+const inAccountUnderPath = 'account_id = @account_id AND substr(path, 1, length(@path_prefix)) = @path_prefix';
 const inScope = 'account_id = @account_id AND region = @region';
 /** The grants of a key of the scope: the join keeps a key id from another account or Region from matching. */
 const selectGrantsOfKey = `SELECT ${grantColumns
@@ -69,6 +85,70 @@ export function prepareStatements(db: Database.Database) {
     findAccessKey: db.prepare<[string], AccessKeyRow>(
       `SELECT ${accessKeyColumns} FROM access_keys WHERE access_key_id = ?`,
     ),
+    listAccessKeys: db.prepare<[string], AccessKeyRow>(
+      `SELECT ${accessKeyColumns} FROM access_keys WHERE principal_id = ? ORDER BY created_at, access_key_id`,
+    ),
+    countAccessKeys: db.prepare<[string], { count: number }>(
+      'SELECT count(*) AS count FROM access_keys WHERE principal_id = ?',
+    ),
+    updateAccessKeyStatus: db.prepare<[string, string, string]>(
+      'UPDATE access_keys SET status = ? WHERE principal_id = ? AND access_key_id = ?',
+    ),
+    deleteAccessKey: db.prepare<[string, string]>(
+      'DELETE FROM access_keys WHERE principal_id = ? AND access_key_id = ?',
+    ),
+
+    /** The account a user or role id belongs to. */
+    identityAccount: db.prepare<Named, { account_id: string }>(
+      `SELECT account_id FROM iam_users WHERE user_id = @principal_id
+       UNION ALL SELECT account_id FROM iam_roles WHERE role_id = @principal_id`,
+    ),
+    insertUser: db.prepare<UserRow>(
+      `INSERT INTO iam_users (${userColumns})
+       VALUES (@user_id, @account_id, @user_name, @name_lower, @path, @arn, @created_at)`,
+    ),
+    findUser: db.prepare<[string, string], UserRow>(
+      `SELECT ${userColumns} FROM iam_users WHERE account_id = ? AND name_lower = ?`,
+    ),
+    listUsers: pagedQuery<UserRow>(db, `SELECT ${userColumns} FROM iam_users`, inAccountUnderPath, 'name_lower'),
+    deleteUser: db.prepare<[string]>('DELETE FROM iam_users WHERE user_id = ?'),
+
+    insertRole: db.prepare<RoleRow>(
+      `INSERT INTO iam_roles (${roleColumns})
+       VALUES (@role_id, @account_id, @role_name, @name_lower, @path, @arn, @trust_policy, @description,
+        @max_session_duration, @created_at)`,
+    ),
+    findRole: db.prepare<[string, string], RoleRow>(
+      `SELECT ${roleColumns} FROM iam_roles WHERE account_id = ? AND name_lower = ?`,
+    ),
+    listRoles: pagedQuery<RoleRow>(db, `SELECT ${roleColumns} FROM iam_roles`, inAccountUnderPath, 'name_lower'),
+    updateTrustPolicy: db.prepare<[string, string, string]>(
+      'UPDATE iam_roles SET trust_policy = ? WHERE account_id = ? AND name_lower = ?',
+    ),
+    deleteRole: db.prepare<[string]>('DELETE FROM iam_roles WHERE role_id = ?'),
+
+    putInlinePolicy: db.prepare<[string, string, string]>(
+      `INSERT INTO iam_inline_policies (principal_id, policy_name, document) VALUES (?, ?, ?)
+       ON CONFLICT (principal_id, policy_name) DO UPDATE SET document = excluded.document`,
+    ),
+    listInlinePolicies: db.prepare<[string], InlinePolicyRow>(
+      'SELECT policy_name, document FROM iam_inline_policies WHERE principal_id = ? ORDER BY policy_name',
+    ),
+    countInlinePolicies: db.prepare<[string], { count: number }>(
+      'SELECT count(*) AS count FROM iam_inline_policies WHERE principal_id = ?',
+    ),
+    deleteInlinePolicy: db.prepare<[string, string]>(
+      'DELETE FROM iam_inline_policies WHERE principal_id = ? AND policy_name = ?',
+    ),
+
+    putPrincipalTag: db.prepare<[string, string, string]>(
+      `INSERT INTO iam_principal_tags (principal_id, tag_key, tag_value) VALUES (?, ?, ?)
+       ON CONFLICT (principal_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value`,
+    ),
+    listPrincipalTags: db.prepare<[string], TagRow>(
+      'SELECT tag_key, tag_value FROM iam_principal_tags WHERE principal_id = ? ORDER BY tag_key',
+    ),
+    deletePrincipalTags: db.prepare<[string]>('DELETE FROM iam_principal_tags WHERE principal_id = ?'),
 
     insertKey: db.prepare<KeyRow>(`INSERT INTO keys (${keyColumns}) VALUES (${keyValues})`),
     findKey: db.prepare<Named, KeyRow>(`SELECT ${keyColumns} FROM keys WHERE key_id = @key_id AND ${inScope}`),
