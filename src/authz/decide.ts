@@ -76,6 +76,11 @@ function evaluateIdentity(identity: Identity, request: EvaluationRequest): Outco
   return allow ?? NOT_APPLICABLE;
 }
 
+/** Why the identity side did not allow: its policies did, so the session policy did not; or they did not. */
+function identityShortfall(identityOutcome: Outcome): DenialReason {
+  return identityOutcome.outcome === 'Allow' ? 'no-session-policy-allows' : 'no-identity-policy-allows';
+}
+
 /**
  * Whether a resource policy's Allow names this very session (its assumed-role ARN): only then is it not capped
  * by the session policy, as the IAM User Guide describes session policies.
@@ -159,11 +164,10 @@ export function decide(
     const capped = !sessionAllows && !namesSessionItself(resourcePolicy, caller, request);
     if (capped) return { allowed: false, reason: 'no-session-policy-allows', ...decidedBy };
     if (sameAccount || identityAllows) return { allowed: true, ...decidedBy };
-    return { allowed: false, reason: 'no-identity-policy-allows', ...decidedBy };
+    return { allowed: false, reason: identityShortfall(identityOutcome), ...decidedBy };
   }
   if (identityAllows) return { allowed: true, ...decidedBy };
-  const reason = identityOutcome.outcome === 'Allow' ? 'no-session-policy-allows' : 'no-identity-policy-allows';
-  return { allowed: false, reason, ...decidedBy };
+  return { allowed: false, reason: identityShortfall(identityOutcome), ...decidedBy };
 }
 
 const BECAUSE: Readonly<Record<DenialReason, (action: string) => string>> = {

@@ -50,11 +50,42 @@ describe('grantThatAllows', () => {
     assert.equal(grantThatAllows(constrained, alice, 'kms:Decrypt', { Project: 'x' }), undefined);
   });
 
-  it('never allows CreateGrant, so a grantee cannot mint itself a wider grant', () => {
+  it('allows CreateGrant only for a grant no wider than itself', () => {
+    const parent = [grant({ operations: ['CreateGrant', 'Decrypt', 'Encrypt'] })];
+    const create = (operations: string[], constraints: GrantRecord['constraints'] = null) =>
+      grantThatAllows(parent, alice, 'kms:CreateGrant', undefined, { operations, constraints });
+    assert.ok(create(['Decrypt']));
+    assert.ok(create(['Decrypt', 'CreateGrant']));
+    assert.ok(create(['Encrypt'], { encryptionContextEquals: { a: '1' } }));
+    assert.equal(create(['Decrypt', 'ReEncryptFrom']), undefined, 'an operation the parent lacks');
     assert.equal(
-      grantThatAllows([grant({ operations: ['CreateGrant', 'Decrypt'] })], alice, 'kms:CreateGrant', undefined),
+      grantThatAllows(parent, alice, 'kms:CreateGrant', undefined),
       undefined,
+      'without the proposed grant nothing is allowed',
     );
+  });
+
+  it("a child grant's constraints admit no encryption context its parent's do not", () => {
+    const allowed = (parent: GrantRecord['constraints'], child: GrantRecord['constraints']) =>
+      grantThatAllows(
+        [grant({ operations: ['CreateGrant', 'Decrypt'], constraints: parent })],
+        alice,
+        'kms:CreateGrant',
+        undefined,
+        { operations: ['Decrypt'], constraints: child },
+      ) !== undefined;
+    const equalsIT = { encryptionContextEquals: { Department: 'IT' } };
+    const subsetIT = { encryptionContextSubset: { Department: 'IT' } };
+    assert.equal(allowed(equalsIT, equalsIT), true);
+    assert.equal(allowed(equalsIT, null), false);
+    assert.equal(allowed(equalsIT, subsetIT), false);
+    assert.equal(allowed(equalsIT, { encryptionContextEquals: { Department: 'IT', Project: 'x' } }), false);
+    assert.equal(allowed(subsetIT, subsetIT), true);
+    assert.equal(allowed(subsetIT, { encryptionContextSubset: { Department: 'IT', Project: 'x' } }), true);
+    assert.equal(allowed(subsetIT, { encryptionContextEquals: { Department: 'IT', Project: 'x' } }), true);
+    assert.equal(allowed(subsetIT, { encryptionContextSubset: { Project: 'x' } }), false);
+    assert.equal(allowed(subsetIT, null), false);
+    assert.equal(allowed(null, subsetIT), true);
   });
 
   it('constraints do not apply to operations without an encryption context', () => {

@@ -1,4 +1,5 @@
 import type { GrantConstraints, GrantRecord } from '../persistence/port.js';
+import type { ProposedGrant } from '../shared/proposed-grant.js';
 
 type EncryptionContext = Readonly<Record<string, string>>;
 
@@ -27,30 +28,60 @@ function constraintsHold(constraints: GrantConstraints | null, operation: string
   return true;
 }
 
+function isSuperset(wider: EncryptionContext, narrower: EncryptionContext): boolean {
+  return Object.entries(narrower).every(([key, value]) => wider[key] === value);
+}
+
 /**
- * CreateGrant through a grant would let a grantee mint itself wider grants unless every new grant were
- * checked to be no wider than its parent (AWS's rule). Until that check exists, grants do not allow
- * CreateGrant at all: it fails closed.
+ * Whether every encryption context the child's constraints admit is one the parent's admit: an
+ * EncryptionContextEquals parent admits only a child with the same Equals; an EncryptionContextSubset parent
+ * admits a child whose Equals or Subset contains every pair of the parent's subset.
  */
-const NOT_GRANTABLE_YET = new Set(['CreateGrant']);
+function constraintsNoWider(parent: GrantConstraints | null, child: GrantConstraints | null): boolean {
+  if (parent === null) return true;
+  const { encryptionContextEquals: parentEquals, encryptionContextSubset: parentSubset } = parent;
+  const childEquals = child?.encryptionContextEquals;
+  const childSubset = child?.encryptionContextSubset;
+  if (parentEquals !== undefined && (childEquals === undefined || !sameContext(parentEquals, childEquals)))
+    return false;
+  if (parentSubset === undefined) return true;
+  return (
+    (childEquals !== undefined && isSuperset(childEquals, parentSubset)) ||
+    (childSubset !== undefined && isSuperset(childSubset, parentSubset))
+  );
+}
+
+/**
+ * A grant allows CreateGrant only for a grant no wider than itself, as AWS requires: the new grant's
+ * operations are among the parent's, and its constraints admit no encryption context the parent's do not.
+ */
+function allowsChild(grant: GrantRecord, proposed: ProposedGrant | undefined): boolean {
+  if (proposed === undefined) return false;
+  return (
+    proposed.operations.every((operation) => grant.operations.includes(operation)) &&
+    constraintsNoWider(grant.constraints, proposed.constraints)
+  );
+}
 
 /**
  * The grant that lets `principalArn` perform `action` on its key with this encryption context, if any: the
  * grantee must be the caller, the grant must list the operation, and its constraints must hold (exact
  * match for EncryptionContextEquals, a subset for EncryptionContextSubset; keys and values case-sensitive).
+ * For CreateGrant, the grant asked for must be no wider than the one that allows it.
  */
 export function grantThatAllows(
   grants: readonly GrantRecord[],
   principalArn: string,
   action: string,
   encryptionContext: EncryptionContext | undefined,
+  proposed?: ProposedGrant,
 ): GrantRecord | undefined {
   const operation = action.startsWith('kms:') ? action.slice(4) : action;
-  if (NOT_GRANTABLE_YET.has(operation)) return undefined;
   return grants.find(
     (grant) =>
       grant.granteePrincipal === principalArn &&
       grant.operations.includes(operation) &&
-      constraintsHold(grant.constraints, operation, encryptionContext ?? {}),
+      constraintsHold(grant.constraints, operation, encryptionContext ?? {}) &&
+      (operation !== 'CreateGrant' || allowsChild(grant, proposed)),
   );
 }

@@ -20,7 +20,8 @@ export function globalConditions(
   principalTags: readonly PrincipalTag[] = [],
 ): Map<string, readonly string[]> {
   const values = new Map<string, readonly string[]>([
-    ['aws:principalarn', [caller.arn]],
+    // For a role session AWS supplies the role's ARN, not the session's.
+    ['aws:principalarn', [caller.session?.roleArn ?? caller.arn]],
     ['aws:principalaccount', [caller.accountId]],
     ['aws:principaltype', [PRINCIPAL_TYPE[caller.type]]],
     ['aws:userid', [caller.principalId]],

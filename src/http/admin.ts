@@ -7,6 +7,7 @@ import { kmsError, messages } from '../errors/catalogue.js';
 import { conditionValues, keyAccess } from '../operations/conditions.js';
 import type { Keys } from '../operations/definition.js';
 import type { Caller } from '../shared/caller.js';
+import { resourceAware } from './resource-aware.js';
 
 /** Trent's own API beside KMS's: `X-Amz-Target: TrentAdmin.<Operation>`, SigV4-signed like the rest. */
 export const ADMIN_TARGET_PREFIX = 'TrentAdmin.';
@@ -131,10 +132,14 @@ async function simulatePolicy(
   const identity = known === undefined ? NO_IDENTITY : await deps.identityPolicies.load(known);
   const extra = conditionValues(input.context);
   const key = input.keyId === undefined ? undefined : await ownKey(deps.keys, caller, region, input.keyId);
+  const onKey = key && keyAccess(input.action as `kms:${string}`, key);
   const check =
-    key === undefined
+    onKey === undefined
       ? { action: input.action, resource: '*', conditions: extra }
-      : withExtra({ ...keyAccess(input.action as `kms:${string}`, key), resourcePolicy: key.policy }, extra);
+      : withExtra(
+          { ...onKey, resourcePolicy: onKey.keyPolicy, conditions: await resourceAware(deps.keys, onKey, identity) },
+          extra,
+        );
   const conditions = globalConditions(principal, request.sourceIp, now, identity.principalTags);
   const decision = decide(principal, check, conditions, identity);
   const statement = decision.decidedBy && {

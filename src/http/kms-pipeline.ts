@@ -12,6 +12,7 @@ import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
 import { ADMIN_TARGET_PREFIX, type AdminDependencies, runAdminRequest } from './admin.js';
+import { resourceAware } from './resource-aware.js';
 
 const TARGET_PREFIX = 'TrentService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0']);
@@ -61,7 +62,8 @@ async function grantAllows(keys: Keys, context: RequestContext, check: AccessReq
   const grantees = [context.caller.arn, ...(context.caller.session ? [context.caller.session.roleArn] : [])];
   for (const grantee of grantees) {
     const grants = await keys.grantsFor(check.grantable.key, grantee);
-    if (grantThatAllows(grants, grantee, check.action, check.grantable.encryptionContext)) return true;
+    const { encryptionContext, proposedGrant } = check.grantable;
+    if (grantThatAllows(grants, grantee, check.action, encryptionContext, proposedGrant)) return true;
   }
   return false;
 }
@@ -75,7 +77,11 @@ async function authorize(
   const identity = await deps.identityPolicies.load(context.caller);
   const conditions = globalConditions(context.caller, sourceIp, deps.keys.now(), identity.principalTags);
   for (const request of access) {
-    const check = { ...request, resourcePolicy: request.keyPolicy };
+    const check = {
+      ...request,
+      resourcePolicy: request.keyPolicy,
+      conditions: await resourceAware(deps.keys, request, identity),
+    };
     const decision = decide(context.caller, check, conditions, identity);
     if (!decision.allowed && !(await grantAllows(deps.keys, context, request, decision.reason))) {
       throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision.reason));

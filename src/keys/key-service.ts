@@ -7,11 +7,14 @@ import type { Random } from '../shared/random.js';
 import { arnOf, type KeyReference, keyArn, parseKeyReference } from './arn.js';
 import { type BlobHeader, blobAad, type ParsedBlob, parseBlob, serializeBlob } from './ciphertext-blob.js';
 import { requireUsable } from './key-state.js';
+import { MAX_TAGS_PER_KEY } from './tags.js';
 
 export type EncryptionContext = Readonly<Record<string, string>>;
 
 /** More grants than this for one grantee on one key are not read for a decision (AWS allows 50,000 per key). */
 const MAX_GRANTS_PER_GRANTEE = 1_000;
+/** AWS evaluates kms:ResourceAliases over at most 50 of a key's aliases. */
+const MAX_ALIASES_IN_CONDITION = 50;
 
 export interface NewKey {
   /** Chosen by the caller when it must know the ARN before the key exists (CreateKey's policy check). */
@@ -58,6 +61,25 @@ export class Keys {
       { limit: MAX_GRANTS_PER_GRANTEE },
       { granteePrincipal: principalArn },
     );
+  }
+
+  /**
+   * aws:ResourceTag/<key> for each of the key's tags and kms:ResourceAliases for its aliases, as AWS supplies
+   * them for operations on the key. Aliases are read up to AWS's per-key quota of them that policies see.
+   */
+  async resourceConditions(key: KeyRecord): Promise<Map<string, readonly string[]>> {
+    const [tags, aliases] = await Promise.all([
+      this.deps.persistence.listTags(key, key.keyId, { limit: MAX_TAGS_PER_KEY }),
+      this.deps.persistence.listAliases(key, { limit: MAX_ALIASES_IN_CONDITION }, key.keyId),
+    ]);
+    const values = new Map<string, readonly string[]>();
+    for (const tag of tags) values.set(`aws:resourcetag/${tag.TagKey.toLowerCase()}`, [tag.TagValue]);
+    if (aliases.length > 0)
+      values.set(
+        'kms:resourcealiases',
+        aliases.map((alias) => alias.aliasName),
+      );
+    return values;
   }
 
   /** Finds the key a KeyId parameter names, or throws NotFoundException as AWS words it. */

@@ -69,7 +69,8 @@ export const createGrant = defineOperation({
       'kms:RetiringPrincipal': input.RetiringPrincipal,
       'kms:GrantIsForAWSResource': 'false',
     });
-    return { access: [access], target: key };
+    const proposedGrant = { operations: input.Operations, constraints: constraintsOf(input.Constraints) };
+    return { access: [{ ...access, grantable: { key, proposedGrant } }], target: key };
   },
   check(input, key: KeyRecord) {
     checkRequest(input);

@@ -4,6 +4,7 @@ export type { Keys };
 
 import type { KeyRecord, Scope } from '../keys/records.js';
 import type { Caller } from '../shared/caller.js';
+import type { ProposedGrant } from '../shared/proposed-grant.js';
 import type { ProposedKeyPolicy } from '../shared/proposed-key-policy.js';
 import type { OperationName } from './generated/kms-shapes.js';
 
@@ -30,7 +31,12 @@ export interface AccessRequest {
    * When the resource is a key: the key, so that grants on it can allow what its policy does not, and the
    * request's encryption context, which grant constraints are checked against.
    */
-  readonly grantable?: { readonly key: KeyRecord; readonly encryptionContext?: EncryptionContext | undefined };
+  readonly grantable?: {
+    readonly key: KeyRecord;
+    readonly encryptionContext?: EncryptionContext | undefined;
+    /** CreateGrant: the grant asked for, which a grant allowing CreateGrant must be no narrower than. */
+    readonly proposedGrant?: ProposedGrant;
+  };
   /** CreateKey and PutKeyPolicy: the policy the key is to get, checked before it is accepted. */
   readonly proposedKeyPolicy?: ProposedKeyPolicy;
 }

@@ -17,11 +17,17 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import {
+  CreateAliasCommand,
+  CreateGrantCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   EncryptCommand,
+  type GrantConstraints,
+  type GrantOperation,
   type KMSClient,
+  TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Clock } from '../../src/shared/clock.js';
@@ -337,6 +343,73 @@ describe('IAM users and roles, STS sessions and identity policies, with the real
       (await awsError(() => asOther.send(new DescribeKeyCommand({ KeyId: keyId })))).name,
       'AccessDeniedException',
     );
+  });
+
+  it('aws:ResourceTag/* and kms:ResourceAliases describe the key, and follow its tags and aliases at once', async () => {
+    const tagged = await newUser(
+      unique('tagged'),
+      policy(
+        allow('kms:Encrypt', '*', { StringEquals: { 'aws:ResourceTag/team': 'blue' } }),
+        allow('kms:DescribeKey', '*', { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/app-*' } }),
+      ),
+    );
+    const keyId = await newKey();
+    const asTagged = server.kms(undefined, tagged);
+    const encrypt = () => asTagged.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }));
+    assert.equal((await awsError(encrypt)).name, 'AccessDeniedException');
+    await kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'team', TagValue: 'blue' }] }));
+    await encrypt();
+    await kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'team', TagValue: 'red' }] }));
+    assert.equal((await awsError(encrypt)).name, 'AccessDeniedException');
+
+    const describe = () => asTagged.send(new DescribeKeyCommand({ KeyId: keyId }));
+    assert.equal((await awsError(describe)).name, 'AccessDeniedException');
+    const aliasName = `alias/app-${unique('x')}`;
+    await kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }));
+    await describe();
+    await kms.send(new DeleteAliasCommand({ AliasName: aliasName }));
+    assert.equal((await awsError(describe)).name, 'AccessDeniedException');
+  });
+
+  it('a grant that allows CreateGrant lets its grantee pass on only a grant no wider than its own', async () => {
+    const keyId = await newKey();
+    const parentHolder = unique('granter');
+    const childHolder = unique('grantee');
+    const granter = await newUser(parentHolder);
+    const grantee = await newUser(childHolder);
+    await kms.send(
+      new CreateGrantCommand({
+        KeyId: keyId,
+        GranteePrincipal: userArn(parentHolder),
+        Operations: ['CreateGrant', 'Encrypt', 'Decrypt'],
+        Constraints: { EncryptionContextSubset: { app: 'x' } },
+      }),
+    );
+    const asGranter = server.kms(undefined, granter);
+    const passOn = (Operations: GrantOperation[], Constraints?: GrantConstraints) =>
+      asGranter.send(
+        new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: userArn(childHolder), Operations, Constraints }),
+      );
+    await passOn(['Encrypt'], { EncryptionContextEquals: { app: 'x', env: 'prod' } });
+    const asGrantee = server.kms(undefined, grantee);
+    await asGrantee.send(
+      new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x'), EncryptionContext: { app: 'x', env: 'prod' } }),
+    );
+    const outside = await awsError(() =>
+      asGrantee.send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x'), EncryptionContext: { app: 'x' } }),
+      ),
+    );
+    assert.equal(outside.name, 'AccessDeniedException');
+
+    for (const [operations, constraints] of [
+      [['Encrypt', 'DescribeKey'], { EncryptionContextSubset: { app: 'x' } }],
+      [['Encrypt'], undefined],
+      [['Encrypt'], { EncryptionContextSubset: { env: 'prod' } }],
+    ] as const) {
+      const wider = await awsError(() => passOn([...operations], constraints));
+      assert.equal(wider.name, 'AccessDeniedException', JSON.stringify({ operations, constraints }));
+    }
   });
 
   it('IAM calls need identity-policy permission; a deactivated or deleted access key stops at once', async () => {
