@@ -1,5 +1,6 @@
 import { kmsError } from '../errors/catalogue.js';
 import { accessKeySecretContext, newAccessKeyId, newSecretAccessKey } from '../identities/credentials.js';
+import { isSessionAccessKeyId } from '../identities/sessions.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
 import type { Random } from '../shared/random.js';
@@ -15,6 +16,9 @@ const ACCESS_KEY_ID = /^[A-Za-z0-9_]{16,128}$/;
 
 /** Checks credentials chosen through TRENT_ADMIN_ACCESS_KEY_ID / TRENT_ADMIN_SECRET_ACCESS_KEY. */
 export function checkChosenCredentials(credentials: AdminCredentials): void {
+  if (isSessionAccessKeyId(credentials.accessKeyId)) {
+    throw new Error('TRENT_ADMIN_ACCESS_KEY_ID must not start with ASIA: that prefix marks STS session keys.');
+  }
   if (!ACCESS_KEY_ID.test(credentials.accessKeyId)) {
     throw new Error('TRENT_ADMIN_ACCESS_KEY_ID must be 16 to 128 characters of letters, digits and underscores.');
   }
@@ -57,6 +61,8 @@ export async function provisionAccount(
   );
 }
 
+const taken = (accountId: string) => kmsError('AlreadyExistsException', `Account ${accountId} already exists.`);
+
 /**
  * Another account on this Trent (TrentAdmin.CreateAccount): the given id or a new random one, with a new root
  * access key whose secret is returned once and stored only sealed.
@@ -66,10 +72,14 @@ export async function createAccount(
   requestedId: string | undefined,
 ): Promise<{ accountId: string } & AdminCredentials> {
   const accountId = requestedId ?? newAccountId(deps.random);
-  if (await deps.persistence.getAccount(accountId)) {
-    throw kmsError('AlreadyExistsException', `Account ${accountId} already exists.`);
-  }
+  if (await deps.persistence.getAccount(accountId)) throw taken(accountId);
   const credentials = { accessKeyId: newAccessKeyId(deps.random), secretAccessKey: newSecretAccessKey(deps.random) };
-  await provisionAccount(deps, accountId, credentials);
+  try {
+    await provisionAccount(deps, accountId, credentials);
+  } catch (error) {
+    // Two calls asking for the same id at once: the loser sees the winner's account.
+    if (await deps.persistence.getAccount(accountId)) throw taken(accountId);
+    throw error;
+  }
   return { accountId, ...credentials };
 }
