@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, type Option } from 'commander';
 import type { Logger } from 'pino';
 import {
   DEFAULT_PORT,
@@ -10,6 +10,7 @@ import {
   startWorker,
   type TrentConfig,
 } from '../src/main.js';
+import { auditCommand } from './audit.js';
 import {
   createRoleCommand,
   createUserCommand,
@@ -131,6 +132,11 @@ function workerCount(value: string): number {
   return workers;
 }
 
+/** Where `trent server` keeps its state, and where `trent audit` finds the trail. */
+function dataDirOption(): Option {
+  return new Command().createOption('--data-dir <dir>', 'data directory').env('TRENT_DATA_DIR').default('./trent-data');
+}
+
 const program = new Command('trent').description('Trent: a self-hosted key management service with the AWS KMS API');
 
 program
@@ -144,9 +150,7 @@ program
       .default(DEFAULT_PORT)
       .argParser(portNumber),
   )
-  .addOption(
-    new Command().createOption('--data-dir <dir>', 'data directory').env('TRENT_DATA_DIR').default('./trent-data'),
-  )
+  .addOption(dataDirOption())
   .addOption(
     new Command()
       .createOption('--region <region>', 'default Region (requests name theirs in SigV4)')
@@ -276,6 +280,8 @@ identityCreation(
   .requiredOption('--trust-policy-file <file>', 'the trust policy (JSON): who may assume the role')
   .option('--max-session-duration <seconds>', 'the longest session the role allows (3600 to 43200)', sessionSeconds)
   .action((name: string, options: RoleOptions) => createRoleCommand(name, options, DEFAULT_ENDPOINT));
+
+program.addCommand(auditCommand(dataDirOption));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StartupError || (error instanceof Error && error.name === 'RootKeyError')) {

@@ -1,7 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import cluster from 'node:cluster';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { keyUsagesIn } from './audit/key-usage.js';
+import type { AuditSink } from './audit/record.js';
+import { type AuditFiles, openTrail, publicKeyFingerprint } from './audit/trail/index.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import {
   type AdminCredentials,
@@ -14,6 +19,7 @@ import {
 } from './auth/bootstrap.js';
 import { identityDirectory } from './authz/identity.js';
 import { principalDirectory } from './authz/principals.js';
+import { rateLimitedAuthFailureLog } from './http/auth-failure-log.js';
 import { createHttpServer } from './http/server.js';
 import { Identities } from './identities/identity-service.js';
 import { type KeyDeletionJob, startKeyDeletionJob } from './jobs/key-deletion.js';
@@ -22,10 +28,13 @@ import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
 import { withReadCache } from './persistence/cached/read-cache.js';
+import type { KeyUsageStore } from './persistence/key-usage-port.js';
 import type { Persistence } from './persistence/port.js';
 import { acquireInstanceLock, type InstanceLock, InstanceLocked } from './persistence/sqlite/instance-lock.js';
+import { openSqliteKeyUsageStore } from './persistence/sqlite/key-usage-store.js';
 import { openSqlitePersistence } from './persistence/sqlite/sqlite-persistence.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { KEY_USAGE_TRACKING_START } from './shared/key-usage.js';
 import { writePrivateFile } from './shared/private-file.js';
 import { pooledRandom, type Random } from './shared/random.js';
 
@@ -48,7 +57,20 @@ export interface TrentConfig {
   readonly acceptUnknownPrincipals?: boolean | undefined;
 }
 
+/** Where a copy of each durable audit record goes, as one JSON line, for a SIEM. */
+export type AuditStream = { readonly to: 'stdout' } | { readonly to: 'file'; readonly path: string };
+
 export interface TrentOverrides {
+  /**
+   * Skips the audit trail entirely. It exists only so the benchmark can measure what durable audit costs
+   * (`TRENT_BENCHMARK_WITHOUT_AUDIT`); a Trent serving anyone keeps it on.
+   */
+  readonly withoutAudit?: boolean;
+  /** The audit chain this process writes (one per process): 'main' alone, 'primary' and 'worker-<slot>' in a cluster. */
+  readonly auditChainId?: string;
+  readonly auditStream?: AuditStream;
+  /** The file layer under the audit trail: tests inject failures (ENOSPC) through it. */
+  readonly auditFiles?: AuditFiles;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly logger?: Logger;
@@ -157,6 +179,7 @@ interface Runtime {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
+  readonly overrides: TrentOverrides;
 }
 
 function runtimeOf(config: TrentConfig, overrides: TrentOverrides): Runtime {
@@ -164,14 +187,85 @@ function runtimeOf(config: TrentConfig, overrides: TrentOverrides): Runtime {
     clock: overrides.clock ?? systemClock,
     random: overrides.random ?? pooledRandom(),
     logger: overrides.logger ?? pino({ level: config.logLevel ?? 'info', base: { service: 'trent' } }),
+    overrides,
   };
 }
 
+function publicKeyOf(signingKey: KeyObject): { fingerprint: string; pem: string } {
+  const publicKey = createPublicKey(signingKey);
+  return {
+    fingerprint: publicKeyFingerprint(publicKey),
+    pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
+}
+
+/** The benchmark's audit-off switch: records go nowhere. */
+const NO_AUDIT: AuditSink = { append: async () => {}, healthCheck: async () => {}, close: async () => {} };
+
+function auditStreamWriter(stream: AuditStream | undefined): ((line: string) => void) | undefined {
+  if (stream === undefined) return undefined;
+  if (stream.to === 'stdout') return (line) => process.stdout.write(`${line}\n`);
+  const file = createWriteStream(stream.path, { flags: 'a', mode: 0o600 });
+  return (line) => file.write(`${line}\n`);
+}
+
+/** This process's audit chain under <data dir>/audit/<chainId>. */
+async function openAudit(
+  config: TrentConfig,
+  dataDir: OpenDataDir,
+  runtime: Runtime,
+  chainId: string,
+): Promise<AuditSink> {
+  if (runtime.overrides.withoutAudit) {
+    runtime.logger.warn('the audit trail is OFF (benchmark switch): no call is recorded');
+    return NO_AUDIT;
+  }
+  const stream = auditStreamWriter(runtime.overrides.auditStream);
+  return openTrail({
+    dir: join(dataDir.path, 'audit', runtime.overrides.auditChainId ?? chainId),
+    chainId: runtime.overrides.auditChainId ?? chainId,
+    signingKey: dataDir.auditSigningKey,
+    clock: runtime.clock,
+    ...(stream ? { stream } : {}),
+    ...(runtime.overrides.auditFiles ? { files: runtime.overrides.auditFiles } : {}),
+    afterBatch: async (records) => {
+      try {
+        await dataDir.keyUsage.record(keyUsagesIn(records));
+      } catch (error) {
+        runtime.logger.error({ err: error }, 'could not update the last use of keys');
+      }
+    },
+    serviceEventContext: { recipientAccountId: dataDir.accountId, awsRegion: config.region },
+  });
+}
+
 interface OpenDataDir {
+  readonly path: string;
   readonly persistence: Persistence;
+  readonly keyUsage: KeyUsageStore;
   readonly keyStore: KeyStore;
   readonly accountId: string;
+  readonly auditSigningKey: KeyObject;
   close(): Promise<void>;
+}
+
+const AUDIT_SIGNING_KEY = 'audit-signing-key';
+const AUDIT_SIGNING_KEY_CONTEXT = 'trent/audit-signing-key';
+
+/**
+ * The Ed25519 key that signs audit digests, made on first start and stored only sealed under the root key;
+ * its public half is published beside the trail and by TrentAdmin.GetAuditPublicKey.
+ */
+async function auditSigningKey(persistence: Persistence, keyStore: KeyStore): Promise<KeyObject> {
+  const fresh = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' });
+  const sealed = await keyStore.sealSecret(AUDIT_SIGNING_KEY_CONTEXT, fresh);
+  await persistence.putSettingIfAbsent(AUDIT_SIGNING_KEY, Buffer.from(sealed).toString('base64'));
+  fresh.fill(0);
+  const stored = Buffer.from((await persistence.getSetting(AUDIT_SIGNING_KEY)) as string, 'base64');
+  const der = await keyStore.openSecret(AUDIT_SIGNING_KEY_CONTEXT, stored);
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  der.fill(0);
+  return key;
 }
 
 function takeInstanceLock(dataDir: string): InstanceLock {
@@ -212,11 +306,18 @@ async function openDataDir(
       show: role.showCredentials,
     });
     const opened = persistence;
+    const signingKey = await auditSigningKey(opened, keyStore);
+    await opened.putSettingIfAbsent(KEY_USAGE_TRACKING_START, String(runtime.clock.now()));
+    const keyUsage = openSqliteKeyUsageStore(join(config.dataDir, 'key-usage.db'));
     return {
+      path: config.dataDir,
       persistence: opened,
+      keyUsage,
       keyStore,
       accountId,
+      auditSigningKey: signingKey,
       async close() {
+        await keyUsage.close();
         await opened.close();
         lock?.release();
       },
@@ -228,9 +329,15 @@ async function openDataDir(
   }
 }
 
-function startDeletionJob(config: TrentConfig, dataDir: OpenDataDir, runtime: Runtime): KeyDeletionJob {
+function startDeletionJob(
+  config: TrentConfig,
+  dataDir: OpenDataDir,
+  runtime: Runtime,
+  audit: AuditSink,
+): KeyDeletionJob {
   const job = startKeyDeletionJob({
     persistence: dataDir.persistence,
+    audit,
     clock: runtime.clock,
     logger: runtime.logger,
     intervalMillis: config.keyDeletionIntervalMillis ?? 60_000,
@@ -239,27 +346,47 @@ function startDeletionJob(config: TrentConfig, dataDir: OpenDataDir, runtime: Ru
   return job;
 }
 
+/** Opens this process's audit chain and closes it again if what follows fails to start. */
+async function withAudit<Started>(
+  config: TrentConfig,
+  dataDir: OpenDataDir,
+  runtime: Runtime,
+  chainId: string,
+  start: (audit: AuditSink) => Promise<Started>,
+): Promise<Started> {
+  try {
+    const audit = await openAudit(config, dataDir, runtime, chainId);
+    try {
+      return await start(audit);
+    } catch (error) {
+      await audit.close();
+      throw error;
+    }
+  } catch (error) {
+    await dataDir.close();
+    throw error;
+  }
+}
+
 /** One process that owns the data dir, serves the API and runs the jobs. */
 export async function startTrent(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
   const runtime = runtimeOf(config, overrides);
   const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
   const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
-  try {
-    const serving = await serve(config, dataDir, runtime);
-    const deletion = startDeletionJob(config, dataDir, runtime);
+  return withAudit(config, dataDir, runtime, 'main', async (audit) => {
+    const serving = await serve(config, dataDir, runtime, audit);
+    const deletion = startDeletionJob(config, dataDir, runtime, audit);
     return {
       ...serving,
       runKeyDeletion: () => deletion.runOnce(),
       close: once(async () => {
         deletion.stop();
         await serving.close();
+        await audit.close();
         await dataDir.close();
       }),
     };
-  } catch (error) {
-    await dataDir.close();
-    throw error;
-  }
+  });
 }
 
 /** A cluster's primary: owns the data dir, initialises it and runs the jobs; its workers serve the API. */
@@ -270,34 +397,39 @@ export async function startPrimary(
   const runtime = runtimeOf(config, overrides);
   const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
   const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
-  const deletion = startDeletionJob(config, dataDir, runtime);
-  return {
-    logger: runtime.logger,
-    close: once(async () => {
-      deletion.stop();
-      await dataDir.close();
-    }),
-  };
+  return withAudit(config, dataDir, runtime, 'primary', async (audit) => {
+    const deletion = startDeletionJob(config, dataDir, runtime, audit);
+    return {
+      logger: runtime.logger,
+      close: once(async () => {
+        deletion.stop();
+        await audit.close();
+        await dataDir.close();
+      }),
+    };
+  });
 }
 
-/** A cluster worker: serves the API on the data dir its primary owns and has initialised. */
+/**
+ * A cluster worker: serves the API on the data dir its primary owns and has initialised. Each worker writes
+ * its own audit chain, named by its slot (a replacement worker continues its predecessor's chain).
+ */
 export async function startWorker(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
   const runtime = runtimeOf(config, overrides);
   const dataDir = await openDataDir(config, runtime, { owner: false, showCredentials: false });
-  try {
-    const serving = await serve(config, dataDir, runtime);
+  const chainId = `worker-${cluster.worker?.id ?? process.pid}`;
+  return withAudit(config, dataDir, runtime, chainId, async (audit) => {
+    const serving = await serve(config, dataDir, runtime, audit);
     return {
       ...serving,
       runKeyDeletion: async () => 0,
       close: once(async () => {
         await serving.close();
+        await audit.close();
         await dataDir.close();
       }),
     };
-  } catch (error) {
-    await dataDir.close();
-    throw error;
-  }
+  });
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {
@@ -312,10 +444,11 @@ async function serve(
   config: TrentConfig,
   dataDir: OpenDataDir,
   runtime: Runtime,
+  audit: AuditSink,
 ): Promise<{ url: string; port: number; accountId: string; logger: Logger; close(): Promise<void> }> {
   const { persistence, keyStore } = dataDir;
   const { clock, logger } = runtime;
-  const keys = new Keys({ persistence, keyStore, clock, random: runtime.random });
+  const keys = new Keys({ persistence, keyUsage: dataDir.keyUsage, keyStore, clock, random: runtime.random });
   const authenticate = createAuthenticator({ persistence, keyStore, clock });
   const principals = principalDirectory(persistence, config.acceptUnknownPrincipals ?? false);
   const identities = new Identities({
@@ -333,12 +466,17 @@ async function serve(
     identityPolicies: identityDirectory(persistence),
     now: () => clock.now(),
     operatorAccountId: dataDir.accountId,
+    auditPublicKey: publicKeyOf(dataDir.auditSigningKey),
     createAccount: (accountId) =>
       createAccount({ persistence, keyStore, random: runtime.random, now: clock.now() }, accountId),
     logger,
+    audit,
+    authFailures: rateLimitedAuthFailureLog(logger, () => clock.now()),
+    mutation: (work, beforeCommit) => persistence.mutation(work, beforeCommit),
     readiness: async () => {
       await persistence.ping();
       await keyStore.healthCheck();
+      await audit.healthCheck();
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,3 @@
-import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
 import { type IdentityDirectory, NO_IDENTITY } from '../authz/identity.js';
@@ -7,6 +6,8 @@ import { kmsError, messages } from '../errors/catalogue.js';
 import { conditionValues, keyAccess } from '../operations/conditions.js';
 import type { Keys } from '../operations/definition.js';
 import type { Caller } from '../shared/caller.js';
+import type { MutationRunner } from '../shared/mutation.js';
+import type { AuditedCall } from './call-audit.js';
 import { resourceAware } from './resource-aware.js';
 
 /** Trent's own API beside KMS's: `X-Amz-Target: TrentAdmin.<Operation>`, SigV4-signed like the rest. */
@@ -80,16 +81,18 @@ export interface NewAccount {
 }
 
 export interface AdminDependencies {
-  readonly authenticate: (request: ReceivedRequest, service: SignedService) => Promise<Authenticated>;
   readonly keys: Keys;
+  readonly mutation: MutationRunner;
   readonly identityPolicies: IdentityDirectory;
   /** The account the data dir was initialised with: its root is the operator, who alone may create accounts. */
   readonly operatorAccountId: string;
+  /** The public half of the key that signs audit digests (also at <data dir>/audit/public-keys/<fingerprint>.pem). */
+  readonly auditPublicKey: { readonly fingerprint: string; readonly pem: string };
   /** Creates an account (the given id, or a new one) with a root access key; AlreadyExistsException when taken. */
   readonly createAccount: (accountId: string | undefined) => Promise<NewAccount>;
 }
 
-type AdminOperation = (
+type AdminHandler = (
   deps: AdminDependencies,
   caller: Caller,
   region: string,
@@ -97,12 +100,28 @@ type AdminOperation = (
   body: unknown,
 ) => Promise<object>;
 
-/** Trent's own calls, routed like KMS's by X-Amz-Target; nothing unlisted is reachable. */
-export async function runAdminRequest(deps: AdminDependencies, request: AdminRequest, body: unknown): Promise<object> {
-  const { caller, region } = await deps.authenticate(request, 'kms');
-  const operation = ADMIN_OPERATIONS.get(request.target.slice(ADMIN_TARGET_PREFIX.length));
+interface AdminOperation {
+  readonly handle: AdminHandler;
+  readonly readOnly: boolean;
+}
+
+/**
+ * Trent's own calls, routed like KMS's by X-Amz-Target (nothing unlisted is reachable), authenticated and
+ * audited by the KMS pipeline like any KMS call.
+ */
+export async function runAdminRequest(
+  deps: AdminDependencies,
+  caller: Caller,
+  region: string,
+  request: AdminRequest,
+  body: unknown,
+  call: AuditedCall,
+): Promise<object> {
+  const name = request.target.slice(ADMIN_TARGET_PREFIX.length);
+  const operation = ADMIN_OPERATIONS.get(name);
   if (operation === undefined) throw kmsError('UnknownOperationException');
-  return operation(deps, caller, region, request, body);
+  call.operation(`TrentAdmin.${name}`, operation.readOnly);
+  return call.outcome(deps.mutation, () => operation.handle(deps, caller, region, request, body));
 }
 
 /**
@@ -192,9 +211,19 @@ async function createAccount(
   return { AccountId: created.accountId, AccessKeyId: created.accessKeyId, SecretAccessKey: created.secretAccessKey };
 }
 
+/**
+ * GetAuditPublicKey: the key that verifies the audit trail's signed digests, for `trent audit verify
+ * --public-key`. Any authenticated caller may fetch it: it is public, and fetching it over the API (rather than
+ * reading it beside the trail) is what lets a verifier trust it.
+ */
+async function getAuditPublicKey(deps: AdminDependencies) {
+  return { PublicKeys: [{ Fingerprint: deps.auditPublicKey.fingerprint, Pem: deps.auditPublicKey.pem }] };
+}
+
 const ADMIN_OPERATIONS: ReadonlyMap<string, AdminOperation> = new Map<string, AdminOperation>([
-  ['SimulatePolicy', simulatePolicy],
-  ['CreateAccount', createAccount],
+  ['GetAuditPublicKey', { handle: getAuditPublicKey, readOnly: true }],
+  ['SimulatePolicy', { handle: simulatePolicy, readOnly: true }],
+  ['CreateAccount', { handle: createAccount, readOnly: false }],
 ]);
 
 function withExtra<Check extends { conditions?: ConditionValues }>(check: Check, extra: ConditionValues): Check {

@@ -1,3 +1,4 @@
+import type { AuditSink } from '../audit/record.js';
 import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { type DenialReason, decide, denialMessage } from '../authz/decide.js';
@@ -6,18 +7,24 @@ import type { IdentityDirectory } from '../authz/identity.js';
 import type { PrincipalDirectory } from '../authz/principals.js';
 import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
 import { globalConditions, withActionConditions } from '../authz/request-context.js';
-import { kmsError, messages } from '../errors/catalogue.js';
+import { KmsError, kmsError, messages } from '../errors/catalogue.js';
 import type { AccessRequest, Input, Keys, OperationDefinition, RequestContext } from '../operations/definition.js';
 import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
+import type { MutationRunner } from '../shared/mutation.js';
 import { ADMIN_TARGET_PREFIX, type AdminDependencies, runAdminRequest } from './admin.js';
+import type { AuthFailureLog } from './auth-failure-log.js';
+import { AuditedCall } from './call-audit.js';
 import { resourceAware } from './resource-aware.js';
 
 const TARGET_PREFIX = 'TrentService.';
 const JSON_CONTENT_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0']);
 
 export interface KmsPipelineDependencies extends AdminDependencies {
+  readonly audit: AuditSink;
+  readonly authFailures: AuthFailureLog;
+  readonly mutation: MutationRunner;
   readonly authenticate: (request: ReceivedRequest, service: SignedService) => Promise<Authenticated>;
   readonly keys: Keys;
   readonly principals: PrincipalDirectory;
@@ -30,6 +37,27 @@ export interface KmsRequest extends ReceivedRequest {
   readonly target: string | undefined;
   readonly contentType: string | undefined;
   readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** Authenticates, sending a failure to the rate-limited operational log (never to the audit trail). */
+export async function authenticated(
+  deps: { readonly authenticate: KmsPipelineDependencies['authenticate']; readonly authFailures: AuthFailureLog },
+  request: ReceivedRequest & { readonly requestId: string; readonly sourceIp: string | undefined },
+  service: SignedService,
+): Promise<Authenticated> {
+  try {
+    return await deps.authenticate(request, service);
+  } catch (error) {
+    const code = error instanceof KmsError ? error.type : 'InternalError';
+    deps.authFailures.note({ requestId: request.requestId, sourceIp: request.sourceIp, code });
+    throw error;
+  }
+}
+
+/** The eventName a call is recorded under before (or without) a known operation: the target's last part. */
+function eventNameOf(target: string | undefined): string {
+  return target?.slice(target.indexOf('.') + 1) || 'UnknownOperation';
 }
 
 function operationOf(target: string | undefined): OperationDefinition {
@@ -101,25 +129,46 @@ async function authorize(
 
 /**
  * One KMS call, in the order AWS applies its checks: who is calling, which operation, is the body
- * well-formed, what does it act on, may the caller do it, and only then the operation itself.
+ * well-formed, what does it act on, may the caller do it, and only then the operation itself. Every call
+ * that gets past authentication ends with exactly one durable audit record before its response.
  */
 export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsRequest): Promise<object> {
-  if (request.target?.startsWith(ADMIN_TARGET_PREFIX)) {
-    return runAdminRequest(deps, { ...request, target: request.target }, parseJsonBody(request.body));
-  }
-  const { caller, region } = await deps.authenticate(request, 'kms');
-  const operation = operationOf(request.target);
-  const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType === undefined || !JSON_CONTENT_TYPES.has(mediaType)) throw kmsError('UnknownOperationException');
-  const input: Input = validateInput(operation.name as OperationName, parseJsonBody(request.body));
-  const context: RequestContext = {
-    requestId: request.requestId,
+  const receivedAt = deps.keys.now();
+  const { caller, region } = await authenticated(deps, request, 'kms');
+  const origin = { requestId: request.requestId, sourceIp: request.sourceIp, userAgent: request.userAgent, receivedAt };
+  const call = new AuditedCall(
+    deps.audit,
+    origin,
     caller,
-    scope: { accountId: caller.accountId, region },
-  };
-  const resolved = await operation.resolve(input, context, deps.keys);
-  await authorize(deps, context, resolved.access, request.sourceIp);
-  operation.check?.(input, resolved.target);
-  if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
-  return operation.handle(input, resolved.target, context, deps.keys);
+    region,
+    'kms.amazonaws.com',
+    eventNameOf(request.target),
+    'KMSInternalException',
+  );
+  try {
+    if (request.target?.startsWith(ADMIN_TARGET_PREFIX)) {
+      const admin = { ...request, target: request.target };
+      return await runAdminRequest(deps, caller, region, admin, parseJsonBody(request.body), call);
+    }
+    const operation = operationOf(request.target);
+    call.operation(operation.name, operation.readOnly);
+    const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
+    if (mediaType === undefined || !JSON_CONTENT_TYPES.has(mediaType)) throw kmsError('UnknownOperationException');
+    const input: Input = validateInput(operation.name as OperationName, parseJsonBody(request.body));
+    call.validated(input);
+    const context: RequestContext = {
+      requestId: request.requestId,
+      caller,
+      scope: { accountId: caller.accountId, region },
+    };
+    const resolved = await operation.resolve(input, context, deps.keys);
+    call.touches(resolved.access.map((access) => access.resource));
+    await authorize(deps, context, resolved.access, request.sourceIp);
+    operation.check?.(input, resolved.target);
+    if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());
+    return await call.outcome(deps.mutation, () => operation.handle(input, resolved.target, context, deps.keys));
+  } catch (error) {
+    await call.failedUnlessRecorded(error);
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@
  * who is calling, which action of which API version, is the input valid, what does it act on, may the
  * caller do it, and only then the operation itself. Errors leave here as QueryErrors in the service's words.
  */
+import type { AuditSink } from '../audit/record.js';
 import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
 import { decide, denialMessage } from '../authz/decide.js';
@@ -14,10 +15,17 @@ import type { QueryAccess, QueryContext, QueryOperation, QueryService } from '..
 import { serviceVersions } from '../operations/query/definition.js';
 import { parseQueryInput } from '../operations/query/input.js';
 import { queryOperations } from '../operations/query/registry.js';
+import type { MutationRunner } from '../shared/mutation.js';
+import type { AuthFailureLog } from './auth-failure-log.js';
+import { AuditedCall } from './call-audit.js';
+import { authenticated } from './kms-pipeline.js';
 import { parseForm, toQueryXml } from './query-wire.js';
 
 export interface QueryPipelineDependencies {
   readonly authenticate: (request: ReceivedRequest, service: SignedService) => Promise<Authenticated>;
+  readonly authFailures: AuthFailureLog;
+  readonly audit: AuditSink;
+  readonly mutation: MutationRunner;
   readonly identityPolicies: IdentityDirectory;
   readonly identities: Identities;
   readonly now: () => number;
@@ -27,6 +35,7 @@ export interface QueryRequest extends ReceivedRequest {
   readonly requestId: string;
   readonly service: QueryService;
   readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
 }
 
 function operationOf(service: QueryService, params: ReadonlyMap<string, string>): QueryOperation {
@@ -55,18 +64,49 @@ async function authorize(
   }
 }
 
-/** Runs the call and returns the response document; throws QueryError for every failure a client should see. */
+/**
+ * Runs the call and returns the response document; throws QueryError for every failure a client should see.
+ * Every call that gets past authentication ends with exactly one durable audit record before its response.
+ */
 export async function runQueryRequest(deps: QueryPipelineDependencies, request: QueryRequest): Promise<string> {
   try {
+    const receivedAt = deps.now();
     const params = parseForm(request.body);
-    const { caller, region } = await deps.authenticate(request, request.service);
-    const operation = operationOf(request.service, params);
-    const input = parseQueryInput(operation.input, params);
-    const context: QueryContext = { requestId: request.requestId, caller, region };
-    const resolved = await operation.resolve(input, context, deps.identities);
-    await authorize(deps, context, resolved.access, request.sourceIp);
-    const result = await operation.handle(input, resolved.target, context, deps.identities);
-    return toQueryXml(operation.name, serviceVersions[request.service].namespace, result, request.requestId);
+    const { caller, region } = await authenticated(deps, request, request.service);
+    const origin = {
+      requestId: request.requestId,
+      sourceIp: request.sourceIp,
+      userAgent: request.userAgent,
+      receivedAt,
+    };
+    const eventSource = `${request.service}.amazonaws.com` as const;
+    const call = new AuditedCall(
+      deps.audit,
+      origin,
+      caller,
+      region,
+      eventSource,
+      params.get('Action') || 'UnknownOperation',
+      'InternalFailure',
+    );
+    try {
+      const operation = operationOf(request.service, params);
+      call.operation(operation.name, operation.readOnly);
+      const input = parseQueryInput(operation.input, params);
+      call.validated(input);
+      const context: QueryContext = { requestId: request.requestId, caller, region };
+      const resolved = await operation.resolve(input, context, deps.identities);
+      await authorize(deps, context, resolved.access, request.sourceIp);
+      const result = await call.outcome(
+        deps.mutation,
+        async () => (await operation.handle(input, resolved.target, context, deps.identities)) ?? {},
+      );
+      const elements = Object.keys(result).length === 0 ? undefined : result;
+      return toQueryXml(operation.name, serviceVersions[request.service].namespace, elements, request.requestId);
+    } catch (error) {
+      await call.failedUnlessRecorded(error instanceof KmsError ? asQueryError(error) : error);
+      throw error;
+    }
   } catch (error) {
     throw error instanceof KmsError ? asQueryError(error) : error;
   }

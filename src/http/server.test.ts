@@ -34,6 +34,7 @@ describe('http server failure handling', () => {
     authenticate: async () => ({ caller, region: 'us-east-1' }),
     keys: new Keys({
       persistence: brokenPersistence,
+      keyUsage: { record: async () => {}, find: async () => undefined, close: async () => {} },
       keyStore: {} as KeyStore,
       clock: systemClock,
       random: pooledRandom(),
@@ -49,7 +50,11 @@ describe('http server failure handling', () => {
       principalExists: async () => false,
     }),
     now: () => Date.now(),
+    audit: { append: async () => {}, healthCheck: async () => {}, close: async () => {} },
+    authFailures: { note: () => {} },
+    mutation: (work, beforeCommit) => brokenPersistence.mutation(work, beforeCommit),
     operatorAccountId: caller.accountId,
+    auditPublicKey: { fingerprint: '', pem: '' },
     createAccount: () => brokenPersistence.ping().then(() => assert.fail('the store is broken')),
     readiness: () => brokenPersistence.ping(),
   });

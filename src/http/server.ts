@@ -32,6 +32,7 @@ async function serveKms(deps: HttpDependencies, request: IncomingMessage, respon
       target: header(request, 'x-amz-target'),
       contentType: header(request, 'content-type'),
       sourceIp: request.socket.remoteAddress,
+      userAgent: header(request, 'user-agent'),
     });
     sendJson(response, 200, requestId, result);
     wipeBlobs(result);
@@ -88,6 +89,7 @@ async function serveQuery(
       rawHeaders: request.rawHeaders,
       body,
       sourceIp: request.socket.remoteAddress,
+      userAgent: header(request, 'user-agent'),
     });
     sendQueryXml(response, 200, requestId, xml);
   } catch (caught) {

@@ -1,7 +1,9 @@
 import { kmsError, messages } from '../errors/catalogue.js';
 import { type KeyStore, KeyStoreAuthenticationFailed } from '../keystores/port.js';
+import type { KeyUsageStore } from '../persistence/key-usage-port.js';
 import type { GrantRecord, KeyRecord, Persistence, Scope, Tag } from '../persistence/port.js';
 import type { Clock } from '../shared/clock.js';
+import { KEY_USAGE_TRACKING_START, type KeyUsage } from '../shared/key-usage.js';
 import { PreconditionFailed } from '../shared/needs.js';
 import type { Random } from '../shared/random.js';
 import { arnOf, type KeyReference, keyArn, parseKeyReference } from './arn.js';
@@ -29,6 +31,8 @@ export type KeyNaming = 'keyOrAlias' | 'keyOnly';
 
 export interface KeysDependencies {
   readonly persistence: Persistence;
+  /** The last use of each key, derived from the audit trail (GetKeyLastUsage). */
+  readonly keyUsage: KeyUsageStore;
   readonly keyStore: KeyStore;
   readonly clock: Clock;
   readonly random: Random;
@@ -61,6 +65,18 @@ export class Keys {
       { limit: MAX_GRANTS_PER_GRANTEE },
       { granteePrincipal: principalArn },
     );
+  }
+
+  /**
+   * What GetKeyLastUsage reports: the key's last tracked use, if any, and when tracking began for it (the later
+   * of the key's creation and the day this data dir began tracking, as AWS defines TrackingStartDate).
+   */
+  async lastUsage(key: KeyRecord): Promise<{ usage: KeyUsage | undefined; trackingStart: number }> {
+    const [usage, trackingSince] = await Promise.all([
+      this.deps.keyUsage.find(key.keyId),
+      this.deps.persistence.getSetting(KEY_USAGE_TRACKING_START),
+    ]);
+    return { usage, trackingStart: Math.max(key.createdAt, Number(trackingSince ?? key.createdAt)) };
   }
 
   /**

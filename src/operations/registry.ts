@@ -12,6 +12,7 @@ import { encrypt } from './encrypt.js';
 import { generateDataKey } from './generate-data-key.js';
 import { generateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
 import { generateRandom } from './generate-random.js';
+import { getKeyLastUsage } from './get-key-last-usage.js';
 import { getKeyPolicy } from './get-key-policy.js';
 import { listAliases } from './list-aliases.js';
 import { listGrants } from './list-grants.js';
@@ -45,6 +46,7 @@ export const operations: ReadonlyMap<string, OperationDefinition> = new Map(
     generateDataKey,
     generateDataKeyWithoutPlaintext,
     generateRandom,
+    getKeyLastUsage,
     getKeyPolicy,
     listAliases,
     listGrants,

@@ -5,10 +5,14 @@
  * Every method is one atomic unit: it happens entirely or not at all, and once its promise resolves the
  * change is durable (survives kill -9). Read-check-write sequences go through `updateKey`, whose `change`
  * function runs inside the adapter's transaction against the current row (SELECT ... FOR UPDATE on a
- * networked adapter), so two concurrent mutations of one key never interleave.
+ * networked adapter), so two concurrent mutations of one key never interleave. The one exception is a call
+ * made inside `mutation`: it is still all or nothing, but it commits (and becomes durable) with the mutation.
  *
  * Times are milliseconds since the Unix epoch. Keys, aliases and tags are scoped by (account, Region).
  */
+
+// One class for the whole process: the pipeline, which may not import persistence, catches it by instanceof.
+export { MutationCommitFailed } from '../shared/mutation.js';
 
 export interface Scope {
   readonly accountId: string;
@@ -161,11 +165,25 @@ export interface Persistence {
   ping(): Promise<void>;
   /**
    * A number that moves whenever a change committed by anyone else (another connection, another Trent
-   * process) becomes visible here; this connection's own writes do not move it. A cache in front of the
-   * store drops everything when it moves, so several processes can share one store.
+   * process) becomes visible to this store's reads. It may move for the store's own commits too (the SQLite
+   * adapter reads through a connection of its own). A cache in front of the store drops everything when it
+   * moves, so several processes can share one store.
    */
   dataVersion(): Promise<number>;
+  /** Waits for an open mutation to end. */
   close(): Promise<void>;
+
+  /**
+   * Runs `work` (which calls this store's methods) so that all of its writes commit together, and only after
+   * `beforeCommit(result)` resolves; if `work` or `beforeCommit` throws, none of its writes happen. Writes made by
+   * other callers while a mutation is open wait for it (they are never part of it, never lost by its rollback);
+   * reads by other callers see only committed data. Resolves with work's result once committed; if the commit
+   * itself fails, rejects with MutationCommitFailed (the caller records that the change did not happen).
+   *
+   * Inside `work` and `beforeCommit`, reads see the mutation's own writes and a call that rejects changes
+   * nothing, so work may go on after it. Mutations do not nest: calling `mutation` from inside one rejects.
+   */
+  mutation<T>(work: () => Promise<T>, beforeCommit: (result: T) => Promise<void>): Promise<T>;
 
   /** Small named values the server keeps for itself (e.g. the root key's check value). */
   getSetting(name: string): Promise<string | undefined>;

@@ -1,28 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type {
-  AccessKeyRecord,
-  AccountRecord,
-  AliasRecord,
-  BackingKeyRecord,
-  GrantRecord,
-  InlinePolicyRecord,
-  KeyRecord,
-  PageRequest,
-  Persistence,
-  RoleRecord,
-  Scope,
-  Tag,
-  UserRecord,
+import {
+  type AccessKeyRecord,
+  type AccountRecord,
+  type AliasRecord,
+  type BackingKeyRecord,
+  type GrantRecord,
+  type InlinePolicyRecord,
+  type KeyRecord,
+  MutationCommitFailed,
+  type PageRequest,
+  type Persistence,
+  type RoleRecord,
+  type Scope,
+  type Tag,
+  type UserRecord,
 } from '../../src/persistence/port.js';
 
 /**
  * What every persistence adapter must do, whatever it is built on. Each case gets a fresh, migrated store
  * from `make` and closes and cleans it up afterwards. Cases assert that a call rejects, never with which
- * error class: an adapter may refuse through a precondition or through its database's constraint.
+ * error class (MutationCommitFailed, the port's own, excepted): an adapter may refuse through a precondition
+ * or through its database's constraint.
  */
 export interface PersistenceUnderTest {
   readonly persistence: Persistence;
+  /** Makes the commit of the next mutation fail, as the adapter's database would (disk full, I/O error …). */
+  failNextCommit(): void;
   cleanup(): Promise<void>;
 }
 
@@ -180,13 +184,53 @@ function tamperWith(record: object, property: string, value: unknown): void {
   }
 }
 
+/**
+ * A point where a mutation waits, so that the test can look at the store while the mutation is open. The
+ * mutation goes on once the look is over, whether or not it passed: a failed assertion then fails its case
+ * instead of leaving the mutation, and the store's close behind it, waiting for ever.
+ */
+export function holdPoint() {
+  let reach = () => {};
+  let release = () => {};
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    /** Called inside the mutation: tells the test it got here, then waits for the look to end. */
+    wait: () => {
+      reach();
+      return released;
+    },
+    async whileHeld(mutation: Promise<unknown>, look: () => Promise<void>): Promise<void> {
+      // A mutation that fails before it gets here ends the wait rather than hang it.
+      await Promise.race([reached, mutation]);
+      try {
+        await look();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Several turns of the event loop: time enough for a write that nothing holds back to finish. */
+async function eventLoopTurns(count = 5): Promise<void> {
+  for (let turn = 0; turn < count; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
 export function persistenceConformance(name: string, make: () => Promise<PersistenceUnderTest>): void {
   /** A fresh migrated store for one case, closed and cleaned up whatever the case does. */
-  async function withStore(body: (persistence: Persistence) => Promise<void>): Promise<void> {
-    const { persistence, cleanup } = await make();
+  async function withStore(
+    body: (persistence: Persistence, underTest: PersistenceUnderTest) => Promise<void>,
+  ): Promise<void> {
+    const underTest = await make();
+    const { persistence, cleanup } = underTest;
     try {
       await persistence.migrate();
-      await body(persistence);
+      await body(persistence, underTest);
     } finally {
       await persistence.close();
       await cleanup();
@@ -1488,6 +1532,233 @@ export function persistenceConformance(name: string, make: () => Promise<Persist
           userPolicies: [],
           userTags: [],
         });
+      }));
+
+    test('a mutation commits its writes together, only once beforeCommit has resolved', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        const recording = holdPoint();
+        let recorded: string | undefined;
+        const committed = persistence.mutation(
+          async () => {
+            await insertPlainKey(persistence, home, keyId);
+            await persistence.putTags(home, keyId, [tag('team', 'blue')], 50);
+            return 'created';
+          },
+          async (result) => {
+            recorded = result;
+            await recording.wait();
+          },
+        );
+        await recording.whileHeld(committed, async () => {
+          assert.equal(recorded, 'created', "beforeCommit is given work's result");
+          assert.equal(await persistence.findKey(home, keyId), undefined);
+          assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), []);
+        });
+        assert.equal(await committed, 'created');
+        assert.deepEqual(await persistence.findKey(home, keyId), keyRecord(home, keyId));
+        assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'blue')]);
+      }));
+
+    /** Work touching every kind of cached row, reading each back inside the mutation, where it must see it. */
+    const writeAndReadBack = async (persistence: Persistence) => {
+      const existing = keyIdOf(1);
+      const created = keyIdOf(2);
+      await insertPlainKey(persistence, home, created);
+      await persistence.putTags(home, created, [tag('team', 'blue')], 50);
+      await persistence.updateKey(home, existing, (key) => ({ ...key, description: 'changed' }));
+      await persistence.insertAlias(aliasRecord(home, 'alias/new', created));
+      await insertHomeAccount(persistence);
+      await persistence.insertRole(roleRecord(home.accountId, 'deployer', 1), [tag('team', 'red')]);
+      assert.equal((await persistence.findKey(home, existing))?.description, 'changed');
+      assert.equal((await persistence.findKey(home, created))?.keyId, created);
+      assert.equal((await persistence.findAlias(home, 'alias/new'))?.targetKeyId, created);
+      assert.equal((await persistence.findAccessKey(accessKeyIdOf(0)))?.accountId, home.accountId);
+      assert.equal((await persistence.findRole(home.accountId, 'deployer'))?.roleId, roleIdOf(1));
+      assert.deepEqual(await persistence.listPrincipalTags(roleIdOf(1)), [tag('team', 'red')]);
+    };
+
+    const assertNothingOfWriteAndReadBack = async (persistence: Persistence) => {
+      assert.deepEqual(await persistence.findKey(home, keyIdOf(1)), keyRecord(home, keyIdOf(1)));
+      assert.equal(await persistence.findKey(home, keyIdOf(2)), undefined);
+      assert.deepEqual(await persistence.listTags(home, keyIdOf(2), { limit: 10 }), []);
+      assert.equal(await persistence.findAlias(home, 'alias/new'), undefined);
+      assert.equal(await persistence.getAccount(home.accountId), undefined);
+      assert.equal(await persistence.findAccessKey(accessKeyIdOf(0)), undefined);
+      assert.equal(await persistence.findRole(home.accountId, 'deployer'), undefined);
+      assert.deepEqual(await persistence.listPrincipalTags(roleIdOf(1)), []);
+    };
+
+    test('a mutation whose work throws writes nothing, and beforeCommit is not called', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        const failure = new Error('the operation failed');
+        let recorded = false;
+        await assert.rejects(
+          persistence.mutation(
+            async () => {
+              await writeAndReadBack(persistence);
+              throw failure;
+            },
+            async () => {
+              recorded = true;
+            },
+          ),
+          failure,
+        );
+        assert.equal(recorded, false);
+        await assertNothingOfWriteAndReadBack(persistence);
+      }));
+
+    test('a mutation whose beforeCommit throws writes nothing', () =>
+      withStore(async (persistence) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        const refusal = new Error('the audit record could not be written');
+        await assert.rejects(
+          persistence.mutation(
+            () => writeAndReadBack(persistence),
+            async () => {
+              throw refusal;
+            },
+          ),
+          refusal,
+        );
+        await assertNothingOfWriteAndReadBack(persistence);
+        await insertPlainKey(persistence, home, keyIdOf(2));
+        assert.equal((await persistence.findKey(home, keyIdOf(2)))?.keyId, keyIdOf(2), 'writes go on afterwards');
+      }));
+
+    for (const outcome of ['commits', 'rolls back'] as const) {
+      test(`a write by another caller waits for an open mutation and is kept when the mutation ${outcome}`, () =>
+        withStore(async (persistence) => {
+          await insertPlainKey(persistence, home, keyIdOf(1));
+          const held = holdPoint();
+          const refusal = new Error('the audit record could not be written');
+          const mutation = persistence.mutation(
+            async () => {
+              await insertPlainKey(persistence, home, keyIdOf(2));
+              await held.wait();
+            },
+            async () => {
+              if (outcome === 'rolls back') throw refusal;
+            },
+          );
+          let written = false;
+          let concurrent: Promise<void> = Promise.resolve();
+          await held.whileHeld(mutation, async () => {
+            concurrent = Promise.all([
+              insertPlainKey(persistence, home, keyIdOf(3)),
+              persistence.updateKey(home, keyIdOf(1), (key) => ({ ...key, description: 'by another caller' })),
+            ]).then(() => {
+              written = true;
+            });
+            await eventLoopTurns();
+            assert.equal(written, false, 'the write waits while the mutation is open');
+            assert.equal(await persistence.findKey(home, keyIdOf(3)), undefined);
+          });
+          if (outcome === 'rolls back') await assert.rejects(mutation, refusal);
+          else await mutation;
+          await concurrent;
+          assert.equal((await persistence.findKey(home, keyIdOf(3)))?.keyId, keyIdOf(3));
+          assert.equal((await persistence.findKey(home, keyIdOf(1)))?.description, 'by another caller');
+          assert.equal(
+            (await persistence.findKey(home, keyIdOf(2)))?.keyId,
+            outcome === 'commits' ? keyIdOf(2) : undefined,
+          );
+        }));
+    }
+
+    test('other callers read the committed state while a mutation is open; the mutation reads its own writes', () =>
+      withStore(async (persistence) => {
+        const keyId = keyIdOf(1);
+        await insertPlainKey(persistence, home, keyId);
+        await persistence.putTags(home, keyId, [tag('team', 'blue')], 50);
+        const held = holdPoint();
+        const mutation = persistence.mutation(
+          async () => {
+            await persistence.updateKey(home, keyId, (key) => ({ ...key, description: 'changed' }));
+            await persistence.putTags(home, keyId, [tag('team', 'red')], 50);
+            await held.wait();
+            return {
+              description: (await persistence.findKey(home, keyId))?.description,
+              tags: await persistence.listTags(home, keyId, { limit: 10 }),
+            };
+          },
+          async () => {},
+        );
+        await held.whileHeld(mutation, async () => {
+          // Twice, so that a cache in front would serve the second read from what the first one left.
+          for (let read = 0; read < 2; read += 1) {
+            assert.deepEqual(await persistence.findKey(home, keyId), keyRecord(home, keyId));
+            assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'blue')]);
+          }
+        });
+        assert.deepEqual(await mutation, { description: 'changed', tags: [tag('team', 'red')] });
+        for (let read = 0; read < 2; read += 1) {
+          assert.equal((await persistence.findKey(home, keyId))?.description, 'changed');
+          assert.deepEqual(await persistence.listTags(home, keyId, { limit: 10 }), [tag('team', 'red')]);
+        }
+      }));
+
+    test('calls inside a mutation, in parallel too, neither deadlock nor escape it; a refused one changes nothing', () =>
+      withStore(async (persistence) => {
+        const [first, second] = [keyIdOf(1), keyIdOf(2)];
+        const listed = await persistence.mutation(
+          async () => {
+            await insertPlainKey(persistence, home, first);
+            await Promise.all([
+              persistence.putTags(home, first, [tag('team', 'blue')], 50),
+              persistence.insertAlias(aliasRecord(home, 'alias/app', first)),
+              insertPlainKey(persistence, home, second),
+            ]);
+            await assert.rejects(insertPlainKey(persistence, home, first, { description: 'a twin' }));
+            assert.equal(await persistence.putTags(home, first, [tag('a', '1'), tag('b', '2')], 2), false);
+            // Mutations do not nest.
+            await assert.rejects(
+              persistence.mutation(
+                async () => {},
+                async () => {},
+              ),
+            );
+            return (await persistence.listKeys(home, { limit: 10 })).map((key) => key.keyId);
+          },
+          async () => {},
+        );
+        assert.deepEqual(listed, [first, second]);
+        assert.deepEqual(await persistence.findKey(home, first), keyRecord(home, first));
+        assert.deepEqual(await persistence.listTags(home, first, { limit: 10 }), [tag('team', 'blue')]);
+        assert.equal((await persistence.findAlias(home, 'alias/app'))?.targetKeyId, first);
+      }));
+
+    test('a mutation whose commit fails rejects with MutationCommitFailed, writes nothing, and the store goes on', () =>
+      withStore(async (persistence, { failNextCommit }) => {
+        await insertPlainKey(persistence, home, keyIdOf(1));
+        failNextCommit();
+        let recorded = false;
+        await assert.rejects(
+          persistence.mutation(
+            () => writeAndReadBack(persistence),
+            async () => {
+              recorded = true;
+            },
+          ),
+          MutationCommitFailed,
+        );
+        assert.equal(recorded, true, 'the commit is tried only after beforeCommit');
+        await assertNothingOfWriteAndReadBack(persistence);
+
+        assert.equal(
+          await persistence.mutation(
+            async () => {
+              await writeAndReadBack(persistence);
+              return 'again';
+            },
+            async () => {},
+          ),
+          'again',
+        );
+        assert.equal((await persistence.findKey(home, keyIdOf(1)))?.description, 'changed');
+        assert.equal((await persistence.findRole(home.accountId, 'deployer'))?.roleId, roleIdOf(1));
       }));
   });
 }

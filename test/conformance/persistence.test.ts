@@ -3,13 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type Database from 'better-sqlite3';
 import { withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
 import type { AccessKeyRecord, KeyRecord, RoleRecord, Tag } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { migrations } from '../../src/persistence/sqlite/migrations.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
-import { persistenceConformance } from './persistence-suite.js';
+import { holdPoint, type PersistenceUnderTest, persistenceConformance } from './persistence-suite.js';
 
 /** A fresh directory per store, removed by its cleanup; the database sits one level down so its parent must be made. */
 async function temporaryDatabaseFile(): Promise<{ file: string; cleanup(): Promise<void> }> {
@@ -17,23 +18,51 @@ async function temporaryDatabaseFile(): Promise<{ file: string; cleanup(): Promi
   return { file: join(dir, 'nested', 'trent.db'), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-persistenceConformance('memory', async () => ({ persistence: createMemoryPersistence(), cleanup: async () => {} }));
+/** A commit failure armed by failNextCommit and set off by the adapter's commit seam, once. */
+function commitFailure<Args extends unknown[]>(fail: (...args: Args) => void) {
+  let armed = false;
+  return {
+    failNextCommit: () => {
+      armed = true;
+    },
+    atCommit: (...args: Args) => {
+      if (!armed) return;
+      armed = false;
+      fail(...args);
+    },
+  };
+}
 
-persistenceConformance('sqlite', async () => {
+function memoryUnderTest(): PersistenceUnderTest {
+  const { failNextCommit, atCommit } = commitFailure(() => {
+    throw new Error('injected commit failure');
+  });
+  return { persistence: createMemoryPersistence({ atCommit }), failNextCommit, cleanup: async () => {} };
+}
+
+/**
+ * SQLite's own COMMIT fails: the seam adds a tag of a key that does not exist, with foreign keys checked
+ * only at COMMIT, which then refuses and leaves the transaction open.
+ */
+async function sqliteUnderTest(): Promise<PersistenceUnderTest> {
   const { file, cleanup } = await temporaryDatabaseFile();
-  return { persistence: openSqlitePersistence(file), cleanup };
+  const { failNextCommit, atCommit } = commitFailure((writer: Database.Database) => {
+    writer.pragma('defer_foreign_keys = ON');
+    writer.prepare("INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES ('no such key', 'k', 'v')").run();
+  });
+  return { persistence: openSqlitePersistence(file, { atCommit }), failNextCommit, cleanup };
+}
+
+/** The read cache must not change what any adapter means: every read after a write sees the write. */
+const behindReadCache = (underTest: PersistenceUnderTest, capacity?: number): PersistenceUnderTest => ({
+  ...underTest,
+  persistence: withReadCache(underTest.persistence, capacity),
 });
 
-// The read cache must not change what any adapter means: every read after a mutation sees the mutation.
-persistenceConformance('memory behind the read cache', async () => ({
-  persistence: withReadCache(createMemoryPersistence(), 3),
-  cleanup: async () => {},
-}));
-
-persistenceConformance('sqlite behind the read cache', async () => {
-  const { file, cleanup } = await temporaryDatabaseFile();
-  return { persistence: withReadCache(openSqlitePersistence(file)), cleanup };
-});
+persistenceConformance('memory', async () => memoryUnderTest());
+persistenceConformance('sqlite', sqliteUnderTest);
+persistenceConformance('memory behind the read cache', async () => behindReadCache(memoryUnderTest(), 3));
+persistenceConformance('sqlite behind the read cache', async () => behindReadCache(await sqliteUnderTest()));
 
 describe('sqlite persistence on disk', () => {
   let file: string;
@@ -150,17 +179,82 @@ describe('sqlite persistence on disk', () => {
       );
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Enabled');
 
-      const before = await cached.dataVersion();
       await cached.updateKey(key, key.keyId, (current) => ({ ...current, description: 'own write' }));
-      assert.equal(await cached.dataVersion(), before, "the connection's own writes do not move it");
       assert.equal((await cached.findKey(key, key.keyId))?.description, 'own write', 'now cached');
 
+      const before = await cached.dataVersion();
       await other.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
       assert.notEqual(await cached.dataVersion(), before);
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Disabled');
     } finally {
       await cached.close();
       await other.close();
+      await fresh.cleanup();
+    }
+  });
+
+  test("a commit on the adapter's write connection moves the dataVersion its reads see", async () => {
+    const fresh = await temporaryDatabaseFile();
+    const persistence = openSqlitePersistence(fresh.file);
+    try {
+      await persistence.migrate();
+      const key = sampleKey('Enabled');
+      const before = await persistence.dataVersion();
+      await persistence.insertKey(
+        key,
+        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
+        [],
+      );
+      const afterInsert = await persistence.dataVersion();
+      assert.notEqual(afterInsert, before);
+      await persistence.mutation(
+        () => persistence.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' })),
+        async () => {},
+      );
+      assert.notEqual(await persistence.dataVersion(), afterInsert);
+    } finally {
+      await persistence.close();
+      await fresh.cleanup();
+    }
+  });
+
+  test('another adapter on the same file (another process) sees nothing of a mutation before its commit', async () => {
+    const fresh = await temporaryDatabaseFile();
+    const writing = withReadCache(openSqlitePersistence(fresh.file));
+    const elsewhere = withReadCache(openSqlitePersistence(fresh.file));
+    try {
+      await writing.migrate();
+      await elsewhere.migrate();
+      const key = sampleKey('Enabled');
+      const created = { ...key, keyId: '1234abcd-12ab-34cd-56ef-1234567890ad' };
+      const backingKey = (keyId: string) => ({
+        keyId,
+        version: 1,
+        createdAt: 1,
+        keyStore: 'software',
+        handle: Buffer.of(1),
+      });
+      await writing.insertKey(key, backingKey(key.keyId), []);
+      assert.equal((await elsewhere.findKey(key, key.keyId))?.state, 'Enabled', 'now cached elsewhere');
+
+      const recording = holdPoint();
+      const mutation = writing.mutation(
+        async () => {
+          await writing.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
+          await writing.insertKey(created, backingKey(created.keyId), []);
+        },
+        () => recording.wait(),
+      );
+      await recording.whileHeld(mutation, async () => {
+        assert.equal((await elsewhere.findKey(key, key.keyId))?.state, 'Enabled');
+        assert.equal(await elsewhere.findKey(created, created.keyId), undefined);
+      });
+      await mutation;
+      assert.equal((await elsewhere.findKey(key, key.keyId))?.state, 'Disabled');
+      assert.equal((await elsewhere.findKey(created, created.keyId))?.keyId, created.keyId);
+    } finally {
+      await elsewhere.close();
+      await writing.close();
       await fresh.cleanup();
     }
   });

@@ -5,7 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import pino from 'pino';
-import { type RunningTrent, startTrent } from '../../src/main.js';
+import { type RunningTrent, startTrent, type TrentOverrides } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
 
 export const TEST_ACCOUNT = '111122223333';
@@ -47,9 +47,15 @@ export interface TestTrent {
 }
 
 /** A real Trent on a random loopback port with a fresh data dir, driven by the real AWS SDK. */
-export async function startTestTrent(
-  options: { clock?: Clock; dataDir?: string; acceptUnknownPrincipals?: boolean } = {},
-): Promise<TestTrent> {
+export interface TestTrentOptions {
+  readonly clock?: Clock;
+  readonly dataDir?: string;
+  readonly acceptUnknownPrincipals?: boolean;
+  /** Anything else a test needs to override: an audit file layer that fails, a logger that keeps lines … */
+  readonly overrides?: TrentOverrides;
+}
+
+export async function startTestTrent(options: TestTrentOptions = {}): Promise<TestTrent> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trent-test-'));
   const trent = await startTrent(
     {
@@ -62,7 +68,12 @@ export async function startTestTrent(
       keyDeletionIntervalMillis: 3_600_000,
       acceptUnknownPrincipals: options.acceptUnknownPrincipals,
     },
-    { logger: pino({ level: 'silent' }), showCredentials: false, ...(options.clock ? { clock: options.clock } : {}) },
+    {
+      logger: pino({ level: 'silent' }),
+      showCredentials: false,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...options.overrides,
+    },
   );
   const clients: { destroy(): void }[] = [];
   const track = <Client extends { destroy(): void }>(client: Client): Client => {

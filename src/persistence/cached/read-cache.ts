@@ -45,12 +45,17 @@ function scoped(scope: Scope, name: string): string {
 /**
  * Keeps the rows every request reads (its access key, its key, the key's backing key, an alias, and for a
  * user or role the role, the principal's inline policies and tags) in memory, in front of any adapter.
- * Every mutation through this wrapper drops what it touches before it returns;
+ * Every write through this wrapper drops what it touches before it returns;
  * changes made by anyone else (another process on the same SQLite file) show in the store's dataVersion,
  * which is checked before every cached read and empties the cache when it moved.
  *
- * A read that started before a mutation never fills the cache with what it read: a generation counter,
- * bumped by every mutation, must be unchanged between the start of the read and its end.
+ * A read that started before a write never fills the cache with what it read: a generation counter,
+ * bumped by every write, must be unchanged between the start of the read and its end.
+ *
+ * While a `mutation` is open nothing is filled, by anyone: its own reads see its uncommitted writes, and
+ * another caller's committed read, once cached, would hide those writes from the mutation's later reads.
+ * Hits stay sound, since each of its writes drops what it touches. When it ends, committed or rolled back,
+ * everything is dropped.
  */
 export function withReadCache(inner: Persistence, capacity = 10_000): Persistence {
   const accessKeys = new BoundedMap<AccessKeyRecord>(capacity);
@@ -62,15 +67,20 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
   const principalTags = new BoundedMap<Tag[]>(capacity);
   const identityCaches = [roles, inlinePolicies, principalTags];
   let generation = 0;
+  let openMutations = 0;
   let seenVersion: number | undefined;
+
+  function forgetEverything(): void {
+    generation += 1;
+    for (const cache of [accessKeys, keys, backingKeys, aliases, ...identityCaches]) cache.clear();
+  }
 
   /** Another process committed since the last look: nothing cached can be trusted any more. */
   async function dropIfChangedElsewhere(): Promise<void> {
     const version = await inner.dataVersion();
     if (version === seenVersion) return;
     seenVersion = version;
-    generation += 1;
-    for (const cache of [accessKeys, keys, backingKeys, aliases, ...identityCaches]) cache.clear();
+    forgetEverything();
   }
 
   /** Records are frozen, but their byte fields are not: `copy` hands each caller bytes of its own. */
@@ -85,7 +95,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     if (hit !== undefined) return copy(hit);
     const startedAt = generation;
     const value = await read();
-    if (value !== undefined && startedAt === generation) cache.set(key, copy(value));
+    if (value !== undefined && startedAt === generation && openMutations === 0) cache.set(key, copy(value));
     return value;
   }
 
@@ -98,11 +108,11 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     return (await cachedRead(cache, key, read, (list) => [...list])) ?? [];
   }
 
-  async function mutation<Result>(write: () => Promise<Result>, forget: () => void): Promise<Result> {
+  async function write<Result>(change: () => Promise<Result>, forget: () => void): Promise<Result> {
     generation += 1;
     forget();
     try {
-      return await write();
+      return await change();
     } finally {
       generation += 1;
       forget();
@@ -137,50 +147,59 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     ping: () => inner.ping(),
     dataVersion: () => inner.dataVersion(),
     close: () => inner.close(),
+    async mutation(work, beforeCommit) {
+      openMutations += 1;
+      try {
+        return await inner.mutation(work, beforeCommit);
+      } finally {
+        openMutations -= 1;
+        forgetEverything();
+      }
+    },
     getSetting: (name) => inner.getSetting(name),
     putSettingIfAbsent: (name, value) => inner.putSettingIfAbsent(name, value),
     insertAccount: (account, rootAccessKey) =>
-      mutation(
+      write(
         () => inner.insertAccount(account, rootAccessKey),
         () => forgetAccessKey(rootAccessKey.accessKeyId),
       ),
     getAccount: (accountId) => inner.getAccount(accountId),
     insertAccessKey: (accessKey, maxPerPrincipal) =>
-      mutation(
+      write(
         () => inner.insertAccessKey(accessKey, maxPerPrincipal),
         () => forgetAccessKey(accessKey.accessKeyId),
       ),
     listAccessKeys: (principalId) => inner.listAccessKeys(principalId),
     // A deactivated or deleted key must stop authenticating with the next request, not when it is evicted.
     updateAccessKeyStatus: (principalId, accessKeyId, status) =>
-      mutation(
+      write(
         () => inner.updateAccessKeyStatus(principalId, accessKeyId, status),
         () => forgetAccessKey(accessKeyId),
       ),
     deleteAccessKey: (principalId, accessKeyId) =>
-      mutation(
+      write(
         () => inner.deleteAccessKey(principalId, accessKeyId),
         () => forgetAccessKey(accessKeyId),
       ),
-    insertUser: (user, tags) => mutation(() => inner.insertUser(user, tags), forgetIdentities),
+    insertUser: (user, tags) => write(() => inner.insertUser(user, tags), forgetIdentities),
     findUser: (accountId, userName) => inner.findUser(accountId, userName),
     listUsers: (accountId, pathPrefix, page) => inner.listUsers(accountId, pathPrefix, page),
-    deleteUser: (accountId, userName) => mutation(() => inner.deleteUser(accountId, userName), forgetIdentities),
-    insertRole: (role, tags) => mutation(() => inner.insertRole(role, tags), forgetIdentities),
+    deleteUser: (accountId, userName) => write(() => inner.deleteUser(accountId, userName), forgetIdentities),
+    insertRole: (role, tags) => write(() => inner.insertRole(role, tags), forgetIdentities),
     findRole: (accountId, roleName) =>
       cachedRead(roles, `${accountId}\u0000${roleName}`, () => inner.findRole(accountId, roleName)),
     listRoles: (accountId, pathPrefix, page) => inner.listRoles(accountId, pathPrefix, page),
     updateTrustPolicy: (accountId, roleName, trustPolicy) =>
-      mutation(() => inner.updateTrustPolicy(accountId, roleName, trustPolicy), forgetIdentities),
-    deleteRole: (accountId, roleName) => mutation(() => inner.deleteRole(accountId, roleName), forgetIdentities),
+      write(() => inner.updateTrustPolicy(accountId, roleName, trustPolicy), forgetIdentities),
+    deleteRole: (accountId, roleName) => write(() => inner.deleteRole(accountId, roleName), forgetIdentities),
     putInlinePolicy: (principalId, policy, maxPolicyChars) =>
-      mutation(() => inner.putInlinePolicy(principalId, policy, maxPolicyChars), forgetIdentities),
+      write(() => inner.putInlinePolicy(principalId, policy, maxPolicyChars), forgetIdentities),
     listInlinePolicies: (principalId) =>
       cachedList(inlinePolicies, principalId, () => inner.listInlinePolicies(principalId)),
     deleteInlinePolicy: (principalId, policyName) =>
-      mutation(() => inner.deleteInlinePolicy(principalId, policyName), forgetIdentities),
+      write(() => inner.deleteInlinePolicy(principalId, policyName), forgetIdentities),
     putPrincipalTags: (principalId, tags, maxTags) =>
-      mutation(() => inner.putPrincipalTags(principalId, tags, maxTags), forgetIdentities),
+      write(() => inner.putPrincipalTags(principalId, tags, maxTags), forgetIdentities),
     listPrincipalTags: (principalId) =>
       cachedList(principalTags, principalId, () => inner.listPrincipalTags(principalId)),
     findAccessKey: (accessKeyId) =>
@@ -191,7 +210,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
         (record) => Object.freeze({ ...record, sealedSecret: Uint8Array.from(record.sealedSecret) }),
       ),
     insertKey: (key, backingKey, tags) =>
-      mutation(
+      write(
         () => inner.insertKey(key, backingKey, tags),
         () => forgetKey(key.keyId),
       ),
@@ -201,7 +220,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
     },
     listKeys: (scope, page) => inner.listKeys(scope, page),
     updateKey: (scope, keyId, change) =>
-      mutation(
+      write(
         () => inner.updateKey(scope, keyId, change),
         () => forgetKey(keyId),
       ),
@@ -214,24 +233,24 @@ export function withReadCache(inner: Persistence, capacity = 10_000): Persistenc
       ),
     keysDueForDeletion: (now, limit) => inner.keysDueForDeletion(now, limit),
     deleteKeyIfDue: (scope, keyId, now) =>
-      mutation(
+      write(
         () => inner.deleteKeyIfDue(scope, keyId, now),
         () => forgetEverythingOfKey(keyId),
       ),
     insertAlias: (alias) =>
-      mutation(
+      write(
         () => inner.insertAlias(alias),
         () => aliases.delete(scoped(alias, alias.aliasName)),
       ),
     findAlias: (scope, aliasName) =>
       cachedRead(aliases, scoped(scope, aliasName), () => inner.findAlias(scope, aliasName)),
     updateAlias: (scope, aliasName, targetKeyId, updatedAt) =>
-      mutation(
+      write(
         () => inner.updateAlias(scope, aliasName, targetKeyId, updatedAt),
         () => aliases.delete(scoped(scope, aliasName)),
       ),
     deleteAlias: (scope, aliasName) =>
-      mutation(
+      write(
         () => inner.deleteAlias(scope, aliasName),
         () => aliases.delete(scoped(scope, aliasName)),
       ),

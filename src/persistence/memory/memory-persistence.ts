@@ -16,12 +16,14 @@ import type {
   Tag,
   UserRecord,
 } from '../port.js';
+import { WriteGate } from '../write-gate.js';
 
 /**
  * The adapter for fast unit tests: the port's semantics over Maps, nothing durable. Each method checks
  * everything before it changes anything, so a rejected call leaves the store as it was, as a rolled-back
  * transaction would. Records go in and come out as frozen copies (byte fields copied each way), so no
- * caller can reach into the store through an object it holds.
+ * caller can reach into the store through an object it holds. A mutation works on a copy of the store,
+ * which replaces the committed one when it commits; everyone else reads the committed one meanwhile.
  */
 interface Store {
   readonly settings: Map<string, string>;
@@ -60,6 +62,30 @@ const emptyStore = (): Store => ({
   inlinePolicies: new Map(),
   principalTags: new Map(),
 });
+
+const copyNested = <Outer, Inner, Value>(map: ReadonlyMap<Outer, ReadonlyMap<Inner, Value>>) =>
+  new Map([...map].map(([key, inner]) => [key, new Map(inner)]));
+
+/** A copy a mutation may change freely: the maps are new, the frozen records in them shared. */
+const copyStore = (store: Store): Store => ({
+  settings: new Map(store.settings),
+  accounts: new Map(store.accounts),
+  accessKeys: new Map(store.accessKeys),
+  keys: new Map(store.keys),
+  backingKeys: copyNested(store.backingKeys),
+  aliases: new Map(store.aliases),
+  tags: copyNested(store.tags),
+  grants: new Map(store.grants),
+  users: new Map(store.users),
+  roles: new Map(store.roles),
+  inlinePolicies: copyNested(store.inlinePolicies),
+  principalTags: copyNested(store.principalTags),
+});
+
+export interface MemorySeams {
+  /** Runs where a database would commit a mutation: a test makes it throw to see a commit fail. */
+  readonly atCommit?: () => void;
+}
 
 const frozen = <T extends object>(record: T): T => Object.freeze({ ...record });
 const copyAccessKey = (key: AccessKeyRecord): AccessKeyRecord =>
@@ -113,11 +139,31 @@ function pageOf<T>(items: Iterable<T>, cursorOf: (item: T) => string, page: Page
     .slice(0, page.limit);
 }
 
-export function createMemoryPersistence(): Persistence {
-  let current: Store | undefined = emptyStore();
+export function createMemoryPersistence(seams: MemorySeams = {}): Persistence {
+  let committed: Store | undefined = emptyStore();
+  let mutated: Store | undefined;
+  const committedStore = (): Store => {
+    needs(committed !== undefined, 'the memory persistence is closed');
+    return committed;
+  };
+  const gate = new WriteGate({
+    begin: () => {
+      mutated = copyStore(committedStore());
+    },
+    commit: () => {
+      seams.atCommit?.();
+      committed = mutated;
+      mutated = undefined;
+    },
+    rollback: () => {
+      mutated = undefined;
+    },
+  });
+  /** What the caller sees: a mutation its own writes, everyone else what is committed. */
   const store = (): Store => {
-    needs(current !== undefined, 'the memory persistence is closed');
-    return current;
+    if (!gate.inMutation()) return committedStore();
+    needs(mutated !== undefined, 'the mutation has ended');
+    return mutated;
   };
 
   const keyInScope = (scope: Scope, keyId: string): KeyRecord | undefined => {
@@ -177,7 +223,13 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async close() {
-      current = undefined;
+      return gate.write(() => {
+        committed = undefined;
+      });
+    },
+
+    async mutation(work, beforeCommit) {
+      return gate.mutation(work, beforeCommit);
     },
 
     async getSetting(name) {
@@ -185,19 +237,23 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async putSettingIfAbsent(name, value) {
-      const { settings } = store();
-      if (settings.has(name)) return false;
-      settings.set(name, value);
-      return true;
+      return gate.write(() => {
+        const { settings } = store();
+        if (settings.has(name)) return false;
+        settings.set(name, value);
+        return true;
+      });
     },
 
     async insertAccount(account, rootAccessKey) {
-      const { accounts, accessKeys } = store();
-      needs(rootAccessKey.accountId === account.accountId, 'the root access key must belong to the new account');
-      needs(!accounts.has(account.accountId), `account ${account.accountId} already exists`);
-      needs(!accessKeys.has(rootAccessKey.accessKeyId), `access key ${rootAccessKey.accessKeyId} already exists`);
-      accounts.set(account.accountId, frozen(account));
-      accessKeys.set(rootAccessKey.accessKeyId, copyAccessKey(rootAccessKey));
+      return gate.write(() => {
+        const { accounts, accessKeys } = store();
+        needs(rootAccessKey.accountId === account.accountId, 'the root access key must belong to the new account');
+        needs(!accounts.has(account.accountId), `account ${account.accountId} already exists`);
+        needs(!accessKeys.has(rootAccessKey.accessKeyId), `access key ${rootAccessKey.accessKeyId} already exists`);
+        accounts.set(account.accountId, frozen(account));
+        accessKeys.set(rootAccessKey.accessKeyId, copyAccessKey(rootAccessKey));
+      });
     },
 
     async getAccount(accountId) {
@@ -210,14 +266,16 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async insertAccessKey(accessKey, maxPerPrincipal) {
-      const { accounts, accessKeys } = store();
-      if (accessKeyOwnerAccount(accessKey.principalId) !== accessKey.accountId) return 'no-such-principal';
-      if (accessKeysOf(accessKey.principalId).length >= maxPerPrincipal) return 'over-limit';
-      // What SQLite's primary and foreign keys refuse.
-      needs(!accessKeys.has(accessKey.accessKeyId), `access key ${accessKey.accessKeyId} already exists`);
-      needs(accounts.has(accessKey.accountId), `account ${accessKey.accountId} does not exist`);
-      accessKeys.set(accessKey.accessKeyId, copyAccessKey(accessKey));
-      return 'stored';
+      return gate.write(() => {
+        const { accounts, accessKeys } = store();
+        if (accessKeyOwnerAccount(accessKey.principalId) !== accessKey.accountId) return 'no-such-principal';
+        if (accessKeysOf(accessKey.principalId).length >= maxPerPrincipal) return 'over-limit';
+        // What SQLite's primary and foreign keys refuse.
+        needs(!accessKeys.has(accessKey.accessKeyId), `access key ${accessKey.accessKeyId} already exists`);
+        needs(accounts.has(accessKey.accountId), `account ${accessKey.accountId} does not exist`);
+        accessKeys.set(accessKey.accessKeyId, copyAccessKey(accessKey));
+        return 'stored';
+      });
     },
 
     async listAccessKeys(principalId) {
@@ -227,25 +285,31 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async updateAccessKeyStatus(principalId, accessKeyId, status) {
-      const { accessKeys } = store();
-      const key = accessKeys.get(accessKeyId);
-      if (key?.principalId !== principalId) return false;
-      accessKeys.set(accessKeyId, Object.freeze({ ...key, status }));
-      return true;
+      return gate.write(() => {
+        const { accessKeys } = store();
+        const key = accessKeys.get(accessKeyId);
+        if (key?.principalId !== principalId) return false;
+        accessKeys.set(accessKeyId, Object.freeze({ ...key, status }));
+        return true;
+      });
     },
 
     async deleteAccessKey(principalId, accessKeyId) {
-      const { accessKeys } = store();
-      if (accessKeys.get(accessKeyId)?.principalId !== principalId) return false;
-      return accessKeys.delete(accessKeyId);
+      return gate.write(() => {
+        const { accessKeys } = store();
+        if (accessKeys.get(accessKeyId)?.principalId !== principalId) return false;
+        return accessKeys.delete(accessKeyId);
+      });
     },
 
     async insertUser(user, tags) {
-      if (userNamed(user.accountId, user.userName) !== undefined) return false;
-      requireFreePrincipalId(user.userId);
-      store().users.set(user.userId, frozen(user));
-      writeTags(store().principalTags, user.userId, tags);
-      return true;
+      return gate.write(() => {
+        if (userNamed(user.accountId, user.userName) !== undefined) return false;
+        requireFreePrincipalId(user.userId);
+        store().users.set(user.userId, frozen(user));
+        writeTags(store().principalTags, user.userId, tags);
+        return true;
+      });
     },
 
     async findUser(accountId, userName) {
@@ -257,19 +321,23 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async deleteUser(accountId, userName) {
-      const user = userNamed(accountId, userName);
-      if (user === undefined) return 'no-such-principal';
-      if (accessKeysOf(user.userId).length > 0 || hasInlinePolicies(user.userId)) return 'conflict';
-      forgetIdentity(store().users, user.userId);
-      return 'deleted';
+      return gate.write(() => {
+        const user = userNamed(accountId, userName);
+        if (user === undefined) return 'no-such-principal';
+        if (accessKeysOf(user.userId).length > 0 || hasInlinePolicies(user.userId)) return 'conflict';
+        forgetIdentity(store().users, user.userId);
+        return 'deleted';
+      });
     },
 
     async insertRole(role, tags) {
-      if (roleNamed(role.accountId, role.roleName) !== undefined) return false;
-      requireFreePrincipalId(role.roleId);
-      store().roles.set(role.roleId, frozen(role));
-      writeTags(store().principalTags, role.roleId, tags);
-      return true;
+      return gate.write(() => {
+        if (roleNamed(role.accountId, role.roleName) !== undefined) return false;
+        requireFreePrincipalId(role.roleId);
+        store().roles.set(role.roleId, frozen(role));
+        writeTags(store().principalTags, role.roleId, tags);
+        return true;
+      });
     },
 
     async findRole(accountId, roleName) {
@@ -281,28 +349,34 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async updateTrustPolicy(accountId, roleName, trustPolicy) {
-      const role = roleNamed(accountId, roleName);
-      if (role === undefined) return false;
-      store().roles.set(role.roleId, frozen({ ...role, trustPolicy }));
-      return true;
+      return gate.write(() => {
+        const role = roleNamed(accountId, roleName);
+        if (role === undefined) return false;
+        store().roles.set(role.roleId, frozen({ ...role, trustPolicy }));
+        return true;
+      });
     },
 
     async deleteRole(accountId, roleName) {
-      const role = roleNamed(accountId, roleName);
-      if (role === undefined) return 'no-such-principal';
-      if (hasInlinePolicies(role.roleId)) return 'conflict';
-      forgetIdentity(store().roles, role.roleId);
-      return 'deleted';
+      return gate.write(() => {
+        const role = roleNamed(accountId, roleName);
+        if (role === undefined) return 'no-such-principal';
+        if (hasInlinePolicies(role.roleId)) return 'conflict';
+        forgetIdentity(store().roles, role.roleId);
+        return 'deleted';
+      });
     },
 
     async putInlinePolicy(principalId, policy, maxPolicyChars) {
-      if (identityAccount(principalId) === undefined) return 'no-such-principal';
-      const { inlinePolicies } = store();
-      const policies = inlinePolicies.get(principalId) ?? new Map<string, string>();
-      if (inlinePolicyCharsAfterPut(inlinePoliciesOf(policies), policy) > maxPolicyChars) return 'over-limit';
-      policies.set(policy.policyName, policy.document);
-      inlinePolicies.set(principalId, policies);
-      return 'stored';
+      return gate.write(() => {
+        if (identityAccount(principalId) === undefined) return 'no-such-principal';
+        const { inlinePolicies } = store();
+        const policies = inlinePolicies.get(principalId) ?? new Map<string, string>();
+        if (inlinePolicyCharsAfterPut(inlinePoliciesOf(policies), policy) > maxPolicyChars) return 'over-limit';
+        policies.set(policy.policyName, policy.document);
+        inlinePolicies.set(principalId, policies);
+        return 'stored';
+      });
     },
 
     async listInlinePolicies(principalId) {
@@ -310,15 +384,19 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async deleteInlinePolicy(principalId, policyName) {
-      return store().inlinePolicies.get(principalId)?.delete(policyName) ?? false;
+      return gate.write(() => {
+        return store().inlinePolicies.get(principalId)?.delete(policyName) ?? false;
+      });
     },
 
     async putPrincipalTags(principalId, tags, maxTags) {
-      if (identityAccount(principalId) === undefined) return 'no-such-principal';
-      const { principalTags } = store();
-      if (tagCountAfterPut(principalTags.get(principalId)?.keys() ?? [], tags) > maxTags) return 'over-limit';
-      writeTags(principalTags, principalId, tags);
-      return 'stored';
+      return gate.write(() => {
+        if (identityAccount(principalId) === undefined) return 'no-such-principal';
+        const { principalTags } = store();
+        if (tagCountAfterPut(principalTags.get(principalId)?.keys() ?? [], tags) > maxTags) return 'over-limit';
+        writeTags(principalTags, principalId, tags);
+        return 'stored';
+      });
     },
 
     async listPrincipalTags(principalId) {
@@ -326,12 +404,14 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async insertKey(key, backingKey, tags) {
-      const { keys, backingKeys } = store();
-      needs(backingKey.keyId === key.keyId, 'the backing key must belong to the key');
-      needs(!keys.has(key.keyId), `key ${key.keyId} already exists`);
-      keys.set(key.keyId, frozen(key));
-      backingKeys.set(key.keyId, new Map([[backingKey.version, copyBackingKey(backingKey)]]));
-      writeTags(store().tags, key.keyId, tags);
+      return gate.write(() => {
+        const { keys, backingKeys } = store();
+        needs(backingKey.keyId === key.keyId, 'the backing key must belong to the key');
+        needs(!keys.has(key.keyId), `key ${key.keyId} already exists`);
+        keys.set(key.keyId, frozen(key));
+        backingKeys.set(key.keyId, new Map([[backingKey.version, copyBackingKey(backingKey)]]));
+        writeTags(store().tags, key.keyId, tags);
+      });
     },
 
     async findKey(scope, keyId) {
@@ -344,15 +424,17 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async updateKey(scope, keyId, change) {
-      const before = keyInScope(scope, keyId);
-      if (before === undefined) return undefined;
-      const after = frozen(change(before));
-      needs(
-        after.keyId === before.keyId && after.accountId === before.accountId && after.region === before.region,
-        'updateKey must not change the key id, account or Region',
-      );
-      store().keys.set(keyId, after);
-      return after;
+      return gate.write(() => {
+        const before = keyInScope(scope, keyId);
+        if (before === undefined) return undefined;
+        const after = frozen(change(before));
+        needs(
+          after.keyId === before.keyId && after.accountId === before.accountId && after.region === before.region,
+          'updateKey must not change the key id, account or Region',
+        );
+        store().keys.set(keyId, after);
+        return after;
+      });
     },
 
     async findBackingKey(keyId, version) {
@@ -371,24 +453,28 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async deleteKeyIfDue(scope, keyId, now) {
-      const key = keyInScope(scope, keyId);
-      if (key?.state !== 'PendingDeletion' || key.deletionDate === null || key.deletionDate > now) return false;
-      const { keys, backingKeys, tags, aliases, grants } = store();
-      keys.delete(keyId);
-      backingKeys.delete(keyId);
-      tags.delete(keyId);
-      for (const [name, alias] of aliases) if (alias.targetKeyId === keyId) aliases.delete(name);
-      for (const [grantId, grant] of grants) if (grant.keyId === keyId) grants.delete(grantId);
-      return true;
+      return gate.write(() => {
+        const key = keyInScope(scope, keyId);
+        if (key?.state !== 'PendingDeletion' || key.deletionDate === null || key.deletionDate > now) return false;
+        const { keys, backingKeys, tags, aliases, grants } = store();
+        keys.delete(keyId);
+        backingKeys.delete(keyId);
+        tags.delete(keyId);
+        for (const [name, alias] of aliases) if (alias.targetKeyId === keyId) aliases.delete(name);
+        for (const [grantId, grant] of grants) if (grant.keyId === keyId) grants.delete(grantId);
+        return true;
+      });
     },
 
     async insertAlias(alias) {
-      requireKeyInScope(alias, alias.targetKeyId);
-      const { aliases } = store();
-      const name = aliasKey(alias, alias.aliasName);
-      if (aliases.has(name)) return false;
-      aliases.set(name, frozen(alias));
-      return true;
+      return gate.write(() => {
+        requireKeyInScope(alias, alias.targetKeyId);
+        const { aliases } = store();
+        const name = aliasKey(alias, alias.aliasName);
+        if (aliases.has(name)) return false;
+        aliases.set(name, frozen(alias));
+        return true;
+      });
     },
 
     async findAlias(scope, aliasName) {
@@ -396,17 +482,21 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async updateAlias(scope, aliasName, targetKeyId, updatedAt) {
-      requireKeyInScope(scope, targetKeyId);
-      const { aliases } = store();
-      const name = aliasKey(scope, aliasName);
-      const alias = aliases.get(name);
-      if (alias === undefined) return false;
-      aliases.set(name, frozen({ ...alias, targetKeyId, updatedAt }));
-      return true;
+      return gate.write(() => {
+        requireKeyInScope(scope, targetKeyId);
+        const { aliases } = store();
+        const name = aliasKey(scope, aliasName);
+        const alias = aliases.get(name);
+        if (alias === undefined) return false;
+        aliases.set(name, frozen({ ...alias, targetKeyId, updatedAt }));
+        return true;
+      });
     },
 
     async deleteAlias(scope, aliasName) {
-      return store().aliases.delete(aliasKey(scope, aliasName));
+      return gate.write(() => {
+        return store().aliases.delete(aliasKey(scope, aliasName));
+      });
     },
 
     async listAliases(scope, page, keyId) {
@@ -417,14 +507,16 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async insertGrant(grant, maxGrantsPerKey) {
-      requireKeyInScope(grant, grant.keyId);
-      const { grants } = store();
-      const existing = [...grants.values()];
-      needs(!grants.has(grant.grantId), `grant ${grant.grantId} already exists`);
-      needs(!existing.some((other) => other.tokenHash === grant.tokenHash), 'the grant token hash is taken');
-      if (existing.filter((other) => other.keyId === grant.keyId).length >= maxGrantsPerKey) return false;
-      grants.set(grant.grantId, copyGrant(grant));
-      return true;
+      return gate.write(() => {
+        requireKeyInScope(grant, grant.keyId);
+        const { grants } = store();
+        const existing = [...grants.values()];
+        needs(!grants.has(grant.grantId), `grant ${grant.grantId} already exists`);
+        needs(!existing.some((other) => other.tokenHash === grant.tokenHash), 'the grant token hash is taken');
+        if (existing.filter((other) => other.keyId === grant.keyId).length >= maxGrantsPerKey) return false;
+        grants.set(grant.grantId, copyGrant(grant));
+        return true;
+      });
     },
 
     async listGrants(scope, keyId, page, filter) {
@@ -446,10 +538,12 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async deleteGrant(scope, keyId, grantId) {
-      const { grants } = store();
-      const grant = grants.get(grantId);
-      if (grant?.keyId !== keyId || keyInScope(scope, keyId) === undefined) return false;
-      return grants.delete(grantId);
+      return gate.write(() => {
+        const { grants } = store();
+        const grant = grants.get(grantId);
+        if (grant?.keyId !== keyId || keyInScope(scope, keyId) === undefined) return false;
+        return grants.delete(grantId);
+      });
     },
 
     async listTags(scope, keyId, page) {
@@ -458,16 +552,20 @@ export function createMemoryPersistence(): Persistence {
     },
 
     async putTags(scope, keyId, tags, maxTags) {
-      requireKeyInScope(scope, keyId);
-      if (tagCountAfterPut(store().tags.get(keyId)?.keys() ?? [], tags) > maxTags) return false;
-      writeTags(store().tags, keyId, tags);
-      return true;
+      return gate.write(() => {
+        requireKeyInScope(scope, keyId);
+        if (tagCountAfterPut(store().tags.get(keyId)?.keys() ?? [], tags) > maxTags) return false;
+        writeTags(store().tags, keyId, tags);
+        return true;
+      });
     },
 
     async removeTags(scope, keyId, tagKeys) {
-      requireKeyInScope(scope, keyId);
-      const keyTags = store().tags.get(keyId);
-      for (const tagKey of tagKeys) keyTags?.delete(tagKey);
+      return gate.write(() => {
+        requireKeyInScope(scope, keyId);
+        const keyTags = store().tags.get(keyId);
+        for (const tagKey of tagKeys) keyTags?.delete(tagKey);
+      });
     },
   };
 }

@@ -24,3 +24,22 @@ export function openDatabase(file: string): Database.Database {
   }
   return db;
 }
+
+export interface Connections {
+  readonly writer: Database.Database;
+  /** Reads only (query_only): under WAL it sees the last commit, never a transaction open on the writer. */
+  readonly reader: Database.Database;
+}
+
+/** Two connections to one file, so that reads go on while a write transaction stays open across awaits. */
+export function openConnections(file: string): Connections {
+  const writer = openDatabase(file);
+  try {
+    const reader = openDatabase(file);
+    reader.pragma('query_only = ON');
+    return { writer, reader };
+  } catch (error) {
+    writer.close();
+    throw error;
+  }
+}

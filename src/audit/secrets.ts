@@ -1,0 +1,76 @@
+/**
+ * The last line of defence of the audit trail: whatever the recording rules let through, no member named like a
+ * secret and no binary value reaches a record. AWS records no blob either (ciphertexts, data keys, signatures,
+ * MACs, attestation documents), so dropping every one loses nothing CloudTrail would have shown.
+ */
+
+/**
+ * Members whose value is, or carries, a secret: plaintexts and data keys, ciphertexts (CloudTrail omits them),
+ * private keys and key material, import tokens, signatures and MACs, access-key secrets, session and grant
+ * tokens, passwords and MFA codes. Compared without case or separators, so `Plaintext`, `plaintext` and
+ * `plain_text` are all one name.
+ */
+const SECRET_MEMBER_NAMES: ReadonlySet<string> = new Set(
+  [
+    'Plaintext',
+    'CiphertextBlob',
+    'CiphertextForRecipient',
+    'PrivateKeyPlaintext',
+    'PrivateKeyCiphertextBlob',
+    'SharedSecret',
+    'KeyMaterial',
+    'EncryptedKeyMaterial',
+    'ImportToken',
+    'Signature',
+    'Mac',
+    'SecretAccessKey',
+    'RawSecretAccessKey',
+    'SessionToken',
+    'GrantToken',
+    'GrantTokens',
+    'Password',
+    'NewPassword',
+    'OldPassword',
+    'KeyStorePassword',
+    'TokenCode',
+  ].map(normalized),
+);
+
+function normalized(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function isSecretMemberName(name: string): boolean {
+  return SECRET_MEMBER_NAMES.has(normalized(name));
+}
+
+/** Buffers, typed arrays and raw array buffers: the shapes a blob takes once the wire format is decoded. */
+export function isBlob(value: unknown): boolean {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer;
+}
+
+export function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * `value` without any member whose name is a secret's, at any depth, and without any blob. Anything that is not
+ * plain JSON (class instances, functions) is dropped too: a record holds nothing a reviewer cannot read.
+ */
+export function withoutSecrets(value: unknown): unknown {
+  if (isBlob(value)) return undefined;
+  if (Array.isArray(value)) return value.map(withoutSecrets).filter((item) => item !== undefined);
+  if (typeof value === 'object' && value !== null) {
+    if (!isPlainObject(value)) return undefined;
+    // fromEntries defines own members, so even a member named __proto__ stays data.
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([name]) => !isSecretMemberName(name))
+        .map(([name, member]) => [name, withoutSecrets(member)])
+        .filter(([, member]) => member !== undefined),
+    );
+  }
+  return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? undefined : value;
+}
