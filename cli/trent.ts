@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Command, InvalidArgumentError, type Option } from 'commander';
 import type { Logger } from 'pino';
 import {
+  type AuditStream,
   DEFAULT_PORT,
   DEFAULT_REGION,
   StartupError,
@@ -9,6 +10,7 @@ import {
   startTrent,
   startWorker,
   type TrentConfig,
+  type TrentOverrides,
 } from '../src/main.js';
 import { auditCommand } from './audit.js';
 import {
@@ -50,6 +52,7 @@ interface ServerOptions {
   logLevel: string;
   workers: number;
   acceptUnknownPrincipals: boolean;
+  auditStream?: AuditStream;
 }
 
 /** Closes gracefully on SIGTERM or SIGINT, then exits. */
@@ -68,17 +71,32 @@ function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** The environment variable that tells a cluster worker its slot. */
+const WORKER_SLOT = 'TRENT_WORKER_SLOT';
+
+/** `--audit-stream stdout` or `--audit-stream file:/var/log/trent-audit.jsonl`. */
+function auditStreamOption(value: string): AuditStream {
+  if (value === 'stdout') return { to: 'stdout' };
+  if (value.startsWith('file:') && value.length > 'file:'.length)
+    return { to: 'file', path: value.slice('file:'.length) };
+  throw new InvalidArgumentError('must be stdout or file:<path>');
+}
+
 /** A worker that dies this soon after it started is failing to start: the primary gives up. */
 const WORKER_START_GRACE_MILLIS = 5_000;
 
 /** The primary of `--workers N`: owns the data dir, forks the workers and replaces one that dies. */
-async function runPrimary(config: TrentConfig, workers: number): Promise<void> {
-  const primary = await startPrimary(config);
+async function runPrimary(config: TrentConfig, workers: number, overrides: TrentOverrides): Promise<void> {
+  const primary = await startPrimary(config, overrides);
   const startedAt = new Map<number, number>();
   let stopping = false;
-  const fork = () => {
-    const worker = cluster.fork();
+  // Each worker has a slot, and a replacement takes the slot of the one it replaces: the slot names the
+  // worker's audit chain, which the replacement continues.
+  const slots = new Map<number, number>();
+  const fork = (slot: number) => {
+    const worker = cluster.fork({ [WORKER_SLOT]: String(slot) });
     startedAt.set(worker.id, Date.now());
+    slots.set(worker.id, slot);
   };
   const stop = async (): Promise<void> => {
     stopping = true;
@@ -102,9 +120,9 @@ async function runPrimary(config: TrentConfig, workers: number): Promise<void> {
       return;
     }
     primary.logger.warn({ code, signal }, 'a worker exited; starting another');
-    fork();
+    fork(slots.get(worker.id) ?? 0);
   });
-  for (let index = 0; index < workers; index += 1) fork();
+  for (let slot = 1; slot <= workers; slot += 1) fork(slot);
   closeOnSignals(primary.logger, stop);
 }
 
@@ -121,8 +139,16 @@ async function runServer(options: ServerOptions): Promise<void> {
     logLevel: options.logLevel,
     acceptUnknownPrincipals: options.acceptUnknownPrincipals,
   };
-  if (options.workers > 1 && cluster.isPrimary) return runPrimary(config, options.workers);
-  const trent = options.workers > 1 ? await startWorker(config) : await startTrent(config);
+  const overrides: TrentOverrides = {
+    ...(options.auditStream ? { auditStream: options.auditStream } : {}),
+    // Only `npm run bench` sets this, to measure what durable audit costs; see bench/README.md.
+    ...(process.env['TRENT_BENCHMARK_WITHOUT_AUDIT'] === '1' ? { withoutAudit: true } : {}),
+  };
+  if (options.workers > 1 && cluster.isPrimary) return runPrimary(config, options.workers, overrides);
+  const trent =
+    options.workers > 1
+      ? await startWorker(config, { ...overrides, auditChainId: `worker-${process.env[WORKER_SLOT] ?? process.pid}` })
+      : await startTrent(config, overrides);
   closeOnSignals(trent.logger, () => trent.close());
 }
 
@@ -164,6 +190,15 @@ program
       .argParser(accountIdOption),
   )
   .addOption(new Command().createOption('--log-level <level>', 'log level').env('TRENT_LOG_LEVEL').default('info'))
+  .addOption(
+    new Command()
+      .createOption(
+        '--audit-stream <to>',
+        'also stream each durable audit record as a JSON line: stdout or file:<path>',
+      )
+      .env('TRENT_AUDIT_STREAM')
+      .argParser(auditStreamOption),
+  )
   .addOption(
     new Command()
       .createOption(
