@@ -8,7 +8,14 @@ import type { PrincipalDirectory } from '../authz/principals.js';
 import { checkProposedKeyPolicy } from '../authz/proposed-policy.js';
 import { globalConditions, withActionConditions } from '../authz/request-context.js';
 import { KmsError, kmsError, messages } from '../errors/catalogue.js';
-import type { AccessRequest, Input, Keys, OperationDefinition, RequestContext } from '../operations/definition.js';
+import type {
+  AccessRequest,
+  Input,
+  Keys,
+  OperationDefinition,
+  RequestContext,
+  Resolved,
+} from '../operations/definition.js';
 import type { OperationName } from '../operations/generated/kms-shapes.js';
 import { operations } from '../operations/registry.js';
 import { validateInput } from '../operations/validate.js';
@@ -38,6 +45,11 @@ export interface KmsRequest extends ReceivedRequest {
   readonly contentType: string | undefined;
   readonly sourceIp: string | undefined;
   readonly userAgent: string | undefined;
+}
+
+/** The keys a call's record names: those it is authorised on and any other it acts on (the key CreateKey makes). */
+function auditedResources(resolved: Resolved<unknown>): string[] {
+  return [...resolved.access.map((access) => access.resource), ...(resolved.resources ?? [])];
 }
 
 /** Authenticates, sending a failure to the rate-limited operational log (never to the audit trail). */
@@ -162,7 +174,7 @@ export async function runKmsRequest(deps: KmsPipelineDependencies, request: KmsR
       scope: { accountId: caller.accountId, region },
     };
     const resolved = await operation.resolve(input, context, deps.keys);
-    call.touches(resolved.access.map((access) => access.resource));
+    call.touches(auditedResources(resolved));
     await authorize(deps, context, resolved.access, request.sourceIp);
     operation.check?.(input, resolved.target);
     if (input['DryRun'] === true) throw kmsError('DryRunOperationException', messages.dryRunSucceeded());

@@ -93,6 +93,7 @@ export const createKey = defineOperation({
         },
       ],
       target: keyId,
+      resources: [keyArn(context.scope, keyId)],
     };
   },
   async handle(input: CreateKeyInput, keyId: string, context, keys) {

@@ -48,6 +48,8 @@ export interface AccessRequest {
 export interface Resolved<Target> {
   readonly access: readonly AccessRequest[];
   readonly target: Target;
+  /** Keys the call acts on that no access request names (CreateKey's new key, RetireGrant's grant's key): for the audit record. */
+  readonly resources?: readonly string[];
 }
 
 /** A validated request body: blobs are already decoded to Buffers. */

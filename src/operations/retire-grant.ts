@@ -44,7 +44,7 @@ export const retireGrant = defineOperation({
         `User: ${context.caller.arn} is not authorized to perform: kms:RetireGrant on resource: ${arnOf(grant)}`,
       );
     }
-    return { ...accountWide('kms:RetireGrant'), target: grant };
+    return { ...accountWide('kms:RetireGrant'), target: grant, resources: [arnOf(grant)] };
   },
   async handle(_input, grant: GrantRecord, _context, keys) {
     await keys.persistence.deleteGrant(grant, grant.keyId, grant.grantId);

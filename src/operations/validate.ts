@@ -436,6 +436,12 @@ function compile(name: ShapeName): Validator {
   return validator;
 }
 
+/**
+ * Shapes the model does not mark sensitive that are bearer secrets all the same: a grant token grants what its
+ * grant does to whoever holds it, so a violation message (which the audit trail keeps) never quotes one.
+ */
+const BEARER_SECRETS: ReadonlySet<ShapeName> = new Set<ShapeName>(['GrantTokenType']);
+
 function build(shape: Shape, name: ShapeName): Validator {
   switch (shape.type) {
     case 'structure':
@@ -445,7 +451,7 @@ function build(shape: Shape, name: ShapeName): Validator {
     case 'map':
       return mapValidator(shape, name);
     case 'string':
-      return scalarValidator(stringRule(shape), shape.sensitive === true);
+      return scalarValidator(stringRule(shape), shape.sensitive === true || BEARER_SECRETS.has(name));
     case 'integer':
     case 'long':
       return scalarValidator(integerRule(shape), false);

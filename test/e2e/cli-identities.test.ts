@@ -31,6 +31,7 @@ import {
 import { environmentWithoutAws, execute, type Outcome } from '../support/aws-cli.js';
 import {
   awsError,
+  keyPolicy,
   startTestTrent,
   TEST_ACCOUNT,
   TEST_CREDENTIALS,
@@ -212,7 +213,7 @@ describe('trent user create and trent role create against a real Trent', () => {
     return path;
   }
 
-  const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const policy = keyPolicy;
 
   /** The CLI as a user runs it, with only the environment given (no ambient AWS_* settings). */
   function trent(args: readonly string[], environment: NodeJS.ProcessEnv = {}): Promise<Outcome> {

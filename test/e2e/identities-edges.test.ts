@@ -43,7 +43,7 @@ import {
  * policies, durations, grants to roles, refused members, ExternalId and the root's own access keys.
  */
 
-const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policy = keyPolicy;
 const allow = (Action: string | string[], Resource = '*', Condition?: object) => ({
   Effect: 'Allow',
   Action,

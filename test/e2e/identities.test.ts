@@ -30,7 +30,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { Clock } from '../../src/shared/clock.js';
+import { OffsetClock } from '../support/clock.js';
 import { sendRaw } from '../support/raw-kms.js';
 import {
   awsError,
@@ -42,15 +42,7 @@ import {
   type TestTrent,
 } from '../support/trent.js';
 
-/** Wall-clock time plus an offset the test moves; clients sign with the same offset (systemClockOffset). */
-class OffsetClock implements Clock {
-  offset = 0;
-  now(): number {
-    return Date.now() + this.offset;
-  }
-}
-
-const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policy = keyPolicy;
 const allow = (Action: string | string[], Resource = '*', Condition?: object) => ({
   Effect: 'Allow',
   Action,

@@ -14,16 +14,8 @@ import {
 } from '@aws-sdk/client-kms';
 import pino from 'pino';
 import { startTrent } from '../../src/main.js';
-import type { Clock } from '../../src/shared/clock.js';
+import { OffsetClock } from '../support/clock.js';
 import { awsError, startTestTrent, TEST_CREDENTIALS } from '../support/trent.js';
-
-/** Wall-clock time plus an offset the test moves: the SDK signs with real time, jobs see the future. */
-class OffsetClock implements Clock {
-  offset = 0;
-  now(): number {
-    return Date.now() + this.offset;
-  }
-}
 
 describe('data dir lifecycle and background jobs', () => {
   const dirs: string[] = [];
