@@ -120,6 +120,7 @@ interface VerifyCommandOptions {
 }
 
 async function verifyCommand(options: VerifyCommandOptions): Promise<void> {
+  endQuietlyOnClosedPipe();
   const chains = await chosenChains(options.dataDir);
   const given = options.publicKey ?? [];
   const publicKeys = given.length > 0 ? await keysFromFiles(given) : await storedKeys(options.dataDir);

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -202,11 +202,23 @@ function publicKeyOf(signingKey: KeyObject): { fingerprint: string; pem: string 
 /** The benchmark's audit-off switch: records go nowhere. */
 const NO_AUDIT: AuditSink = { append: async () => {}, healthCheck: async () => {}, close: async () => {} };
 
-function auditStreamWriter(stream: AuditStream | undefined): ((line: string) => void) | undefined {
+/**
+ * The SIEM copy of each durable record. The file is opened at start, so a path that cannot be written stops
+ * the server before it serves; a later write error is logged and the copy stops: the durable trail is the
+ * record, the stream only a convenience.
+ */
+function auditStreamWriter(stream: AuditStream | undefined, logger: Logger): ((line: string) => void) | undefined {
   if (stream === undefined) return undefined;
   if (stream.to === 'stdout') return (line) => process.stdout.write(`${line}\n`);
-  const file = createWriteStream(stream.path, { flags: 'a', mode: 0o600 });
-  return (line) => file.write(`${line}\n`);
+  const file = createWriteStream(stream.path, { fd: openSync(stream.path, 'a', 0o600) });
+  let failed = false;
+  file.on('error', (error) => {
+    failed = true;
+    logger.error({ err: error, path: stream.path }, 'the audit stream file failed; records go on to the trail only');
+  });
+  return (line) => {
+    if (!failed) file.write(`${line}\n`);
+  };
 }
 
 /** This process's audit chain under <data dir>/audit/<chainId>. */
@@ -220,7 +232,7 @@ async function openAudit(
     runtime.logger.warn('the audit trail is OFF (benchmark switch): no call is recorded');
     return NO_AUDIT;
   }
-  const stream = auditStreamWriter(runtime.overrides.auditStream);
+  const stream = auditStreamWriter(runtime.overrides.auditStream, runtime.logger);
   return openTrail({
     dir: join(dataDir.path, 'audit', runtime.overrides.auditChainId ?? chainId),
     chainId: runtime.overrides.auditChainId ?? chainId,

@@ -161,9 +161,9 @@ const ROOT: Principal = {
   },
 };
 
-/** What CloudTrail marks read-only: reads and the cryptographic operations, which change nothing. */
+/** What CloudTrail marks read-only: reads, the cryptographic operations and AssumeRole, which change nothing. */
 const READ_ONLY_EVENT =
-  /^(Describe|Get|List).+$|^(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|GenerateDataKeyWithoutPlaintext|GenerateRandom|TrentAdmin\.SimulatePolicy)$/;
+  /^(Describe|Get|List).+$|^(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|GenerateDataKeyWithoutPlaintext|GenerateRandom|AssumeRole|TrentAdmin\.(SimulatePolicy|GetAuditPublicKey))$/;
 
 const policy = keyPolicy;
 const allow = (Action: string | string[]) => ({ Effect: 'Allow', Action, Resource: '*' });

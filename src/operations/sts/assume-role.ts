@@ -110,7 +110,8 @@ function packedPolicySize(input: AssumeRoleInput): number | undefined {
 export const assumeRole = defineQueryOperation<AssumeRoleInput, RoleRecord | undefined>({
   service: 'sts',
   name: 'AssumeRole',
-  readOnly: false,
+  // It writes nothing (sessions are stateless), and CloudTrail records it as read-only.
+  readOnly: true,
   input: {
     RoleArn: { kind: 'string', required: true, min: 20, max: 2048 },
     RoleSessionName: { kind: 'string', required: true, min: 2, max: 64, pattern: '[\\w+=,.@-]*' },
