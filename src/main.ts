@@ -328,11 +328,7 @@ async function openDataDir(
       keyStore,
       accountId,
       auditSigningKey: signingKey,
-      async close() {
-        await keyUsage.close();
-        await opened.close();
-        lock?.release();
-      },
+      close: () => closeInOrder([() => keyUsage.close(), () => opened.close(), async () => lock?.release()]),
     };
   } catch (error) {
     await persistence?.close();
@@ -393,9 +389,7 @@ export async function startTrent(config: TrentConfig, overrides: TrentOverrides 
       runKeyDeletion: () => deletion.runOnce(),
       close: once(async () => {
         deletion.stop();
-        await serving.close();
-        await audit.close();
-        await dataDir.close();
+        await closeInOrder([() => serving.close(), () => audit.close(), () => dataDir.close()]);
       }),
     };
   });
@@ -415,8 +409,7 @@ export async function startPrimary(
       logger: runtime.logger,
       close: once(async () => {
         deletion.stop();
-        await audit.close();
-        await dataDir.close();
+        await closeInOrder([() => audit.close(), () => dataDir.close()]);
       }),
     };
   });
@@ -435,13 +428,25 @@ export async function startWorker(config: TrentConfig, overrides: TrentOverrides
     return {
       ...serving,
       runKeyDeletion: async () => 0,
-      close: once(async () => {
-        await serving.close();
-        await audit.close();
-        await dataDir.close();
-      }),
+      close: once(() => closeInOrder([() => serving.close(), () => audit.close(), () => dataDir.close()])),
     };
   });
+}
+
+/**
+ * Runs every step even when an earlier one fails (an audit trail that cannot seal its segment on a full disk
+ * must not keep the database open and the data dir locked), then throws the first failure.
+ */
+async function closeInOrder(steps: readonly (() => Promise<void>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {
