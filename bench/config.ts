@@ -1,3 +1,4 @@
+import { PRINCIPALS, type Principal } from './principal.js';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
 import { TARGET_NAMES, type TargetName } from './targets.js';
 
@@ -11,6 +12,8 @@ export interface BenchConfig {
   readonly concurrencies: readonly number[];
   readonly maxRequests: number;
   readonly requestTimeoutMs: number;
+  /** Who Trent's measured requests come from: the account root, or an IAM user with an identity policy. */
+  readonly principal: Principal;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -40,6 +43,14 @@ function choices<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed
   });
 }
 
+function oneChoice<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const [only, ...more] = choices(env, name, allowed);
+  if (only === undefined || more.length > 0) throw new Error(`${name}: choose one of ${allowed.join(', ')}`);
+  return only;
+}
+
 function concurrencies(env: NodeJS.ProcessEnv): readonly number[] {
   const raw = env['BENCH_CONCURRENCY'];
   if (raw === undefined || raw.trim() === '') return [1, 32];
@@ -61,5 +72,6 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     concurrencies: concurrencies(env),
     maxRequests: Math.floor(positiveNumber(env, 'BENCH_MAX_REQUESTS', 500_000)),
     requestTimeoutMs: 10_000,
+    principal: oneChoice(env, 'BENCH_PRINCIPAL', PRINCIPALS, 'root'),
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { killAllChildrenNow, stopAllChildren } from './children.js';
 import { type BenchConfig, readConfig } from './config.js';
 import { runLoad } from './load.js';
+import { asPrincipal } from './principal.js';
 import { formatMarkdown, formatRatio, formatTable, type ResultRow, ratios } from './report.js';
 import { createFixture, prepareScenario } from './scenarios.js';
 import { freshCredentials, startTarget, type TargetContext, type TargetName, unavailableReason } from './targets.js';
@@ -22,9 +23,10 @@ interface Outcome {
 
 async function benchTarget(name: TargetName, context: TargetContext, config: BenchConfig): Promise<ResultRow[]> {
   console.log(`\n== ${name}: starting`);
-  const target = await startTarget(name, context);
+  const started = await startTarget(name, context);
   const rows: ResultRow[] = [];
   try {
+    const target = await asPrincipal(config.principal, started);
     const fixture = await createFixture(target);
     for (const scenario of config.scenarios) {
       const call = await prepareScenario(scenario, target, fixture);
@@ -49,7 +51,7 @@ async function benchTarget(name: TargetName, context: TargetContext, config: Ben
       }
     }
   } finally {
-    await target.stop();
+    await started.stop();
   }
   return rows;
 }
@@ -81,8 +83,12 @@ async function main(workDir: string): Promise<number> {
   }
   console.log(
     `bench: targets ${config.targets.join(', ')}; scenarios ${config.scenarios.join(', ')}; ` +
-      `concurrency ${config.concurrencies.join(', ')}; warm-up ${config.warmupSeconds} s, measure ${config.seconds} s`,
+      `concurrency ${config.concurrencies.join(', ')}; warm-up ${config.warmupSeconds} s, measure ${config.seconds} s; ` +
+      `principal ${config.principal}`,
   );
+  if (config.principal === 'user') {
+    console.log('bench: Trent is called as an IAM user with an identity policy; moto and bare as the account root');
+  }
   const rows: ResultRow[] = [];
   const skipped: Outcome[] = [];
   const failed: Outcome[] = [];
