@@ -27,6 +27,7 @@ import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
+import { withBufferedKeyUsage } from './persistence/buffered-key-usage.js';
 import { withReadCache } from './persistence/cached/read-cache.js';
 import type { KeyUsageStore } from './persistence/key-usage-port.js';
 import type { Persistence } from './persistence/port.js';
@@ -200,7 +201,12 @@ function publicKeyOf(signingKey: KeyObject): { fingerprint: string; pem: string 
 }
 
 /** The benchmark's audit-off switch: records go nowhere. */
-const NO_AUDIT: AuditSink = { append: async () => {}, healthCheck: async () => {}, close: async () => {} };
+const NO_AUDIT: AuditSink = {
+  discardsEverything: true,
+  append: async () => {},
+  healthCheck: async () => {},
+  close: async () => {},
+};
 
 /**
  * The SIEM copy of each durable record. The file is opened at start, so a path that cannot be written stops
@@ -320,7 +326,7 @@ async function openDataDir(
     const opened = persistence;
     const signingKey = await auditSigningKey(opened, keyStore);
     await opened.putSettingIfAbsent(KEY_USAGE_TRACKING_START, String(runtime.clock.now()));
-    const keyUsage = openSqliteKeyUsageStore(join(config.dataDir, 'key-usage.db'));
+    const keyUsage = withBufferedKeyUsage(openSqliteKeyUsageStore(join(config.dataDir, 'key-usage.db')));
     return {
       path: config.dataDir,
       persistence: opened,

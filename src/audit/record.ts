@@ -64,6 +64,8 @@ export interface ServiceEventFacts {
 
 /** Where records go. `append` resolves only once the record is durable (fsynced); it rejects otherwise. */
 export interface AuditSink {
+  /** True only for the benchmark's audit-off switch: records are not even built. */
+  readonly discardsEverything?: true;
   append(record: AuditRecord): Promise<void>;
   /** Throws while the sink cannot make records durable (for /readyz). */
   healthCheck(): Promise<void>;

@@ -40,8 +40,16 @@ function normalized(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/** Member names recur on every record: each is normalised once (bounded, for names a client makes up). */
+const verdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 10_000;
+
 export function isSecretMemberName(name: string): boolean {
-  return SECRET_MEMBER_NAMES.has(normalized(name));
+  const known = verdicts.get(name);
+  if (known !== undefined) return known;
+  const secret = SECRET_MEMBER_NAMES.has(normalized(name));
+  if (verdicts.size < MAX_REMEMBERED_NAMES) verdicts.set(name, secret);
+  return secret;
 }
 
 /** Buffers, typed arrays and raw array buffers: the shapes a blob takes once the wire format is decoded. */

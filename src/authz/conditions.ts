@@ -19,6 +19,7 @@ import {
   arnMatches,
   compilePattern,
   expandText,
+  memoized,
   negate,
   patternMatches,
   splitArn,
@@ -264,7 +265,9 @@ interface ParsedOperator extends Operator {
 const OPERATOR_SYNTAX = /^(?:(ForAllValues|ForAnyValue):)?(.+?)(IfExists)?$/i;
 
 /** `ForAnyValue:StringLikeIfExists` and the like; undefined for anything IAM does not define (and for Null). */
-function parseOperator(text: string): ParsedOperator | undefined {
+const parseOperator = memoized(parseOperatorText);
+
+function parseOperatorText(text: string): ParsedOperator | undefined {
   const syntax = OPERATOR_SYNTAX.exec(text);
   const operator = syntax && OPERATORS.get(syntax[2]!.toLowerCase());
   if (!syntax || !operator) return undefined;

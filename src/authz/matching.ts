@@ -137,10 +137,25 @@ export function patternMatches(pattern: Pattern, subject: string): boolean {
 
 const NO_VARIABLES: Variables = { context: new Map(), enabled: false };
 
+/**
+ * A bounded memo of pure functions of policy text: policies are parsed once and evaluated on every request, so
+ * their patterns and operators are worked out once too. Past `capacity` the memo simply stops growing.
+ */
+export function memoized<Value>(compute: (text: string) => Value, capacity = 10_000): (text: string) => Value {
+  const known = new Map<string, Value>();
+  return (text) => {
+    if (known.has(text)) return known.get(text) as Value;
+    const value = compute(text);
+    if (known.size < capacity) known.set(text, value);
+    return value;
+  };
+}
+
+const actionPattern = memoized((pattern) => compilePattern(pattern.toLowerCase(), NO_VARIABLES, true)!);
+
 /** Action names match case-insensitively, with `*` and `?`; variables are not substituted in Action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const compiled = compilePattern(pattern.toLowerCase(), NO_VARIABLES, true)!;
-  return patternMatches(compiled, action.toLowerCase());
+  return patternMatches(actionPattern(pattern), action.toLowerCase());
 }
 
 /** Splits an ARN into its six parts; the resource part keeps any further colons. */

@@ -128,6 +128,7 @@ export class AuditedCall {
     error: { code: string; message: string } | undefined,
     eventId = this.eventId,
   ): Promise<void> {
+    if (this.sink.discardsEverything) return;
     const record = apiCallRecord({
       eventTime: this.origin.receivedAt,
       eventSource: this.eventSource,
