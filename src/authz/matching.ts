@@ -151,11 +151,17 @@ export function memoized<Value>(compute: (text: string) => Value, capacity = 10_
   };
 }
 
-const actionPattern = memoized((pattern) => compilePattern(pattern.toLowerCase(), NO_VARIABLES, true)!);
+/**
+ * Action names match case-insensitively, with `*` and `?`; variables are not substituted in Action. Policies
+ * name few patterns and Trent has few actions, so each (pattern, action) answer is worked out once.
+ */
+const answersByPattern = memoized((pattern) => {
+  const compiled = compilePattern(pattern.toLowerCase(), NO_VARIABLES, true)!;
+  return memoized((action) => patternMatches(compiled, action.toLowerCase()), 1_000);
+}, 1_000);
 
-/** Action names match case-insensitively, with `*` and `?`; variables are not substituted in Action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  return patternMatches(actionPattern(pattern), action.toLowerCase());
+  return answersByPattern(pattern)(action);
 }
 
 /** Splits an ARN into its six parts; the resource part keeps any further colons. */
