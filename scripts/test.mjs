@@ -1,7 +1,10 @@
 // Runs every *.test.ts under src/, test/ and bench/ with node:test through tsx. Node 20's --test does not
 // expand globs itself (Node 22 does), so the files are listed here. Extra arguments pass through to node.
+// The tests keep their data dirs, trace logs and the secrets their clients saw in TRENT_TEST_ARTIFACTS (a fresh
+// temp dir unless the caller names one); afterwards scripts/grep-secrets.mjs checks no secret leaked into them.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function testFiles(dir) {
@@ -12,10 +15,26 @@ function testFiles(dir) {
   });
 }
 
+/** Runs node with `args` and resolves with its exit code (1 if a signal ended it). */
+function runNode(args, env) {
+  return new Promise((resolve) => {
+    spawn(process.execPath, args, { stdio: 'inherit', env }).on('exit', (code, signal) =>
+      resolve(signal ? 1 : (code ?? 1)),
+    );
+  });
+}
+
+const ownArtifacts = !process.env.TRENT_TEST_ARTIFACTS;
+const artifacts = process.env.TRENT_TEST_ARTIFACTS ?? mkdtempSync(join(tmpdir(), 'trent-test-artifacts-'));
 const files = ['src', 'test', 'bench'].flatMap(testFiles).sort();
-const child = spawn(
-  process.execPath,
+const testCode = await runNode(
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...process.argv.slice(2), ...files],
-  { stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env } },
+  { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, TRENT_TEST_ARTIFACTS: artifacts },
 );
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+const grepCode = await runNode([join(import.meta.dirname, 'grep-secrets.mjs'), artifacts], process.env);
+if (testCode === 0 && grepCode === 0) {
+  if (ownArtifacts) rmSync(artifacts, { recursive: true, force: true });
+} else {
+  console.log(`test artifacts kept in ${artifacts}`);
+}
+process.exit(testCode || grepCode);

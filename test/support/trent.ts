@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type RunningTrent, startTrent, type TrentOverrides } from '../../src/main.js';
 import type { Clock } from '../../src/shared/clock.js';
+import { appendSecrets, credentialSecrets, secretCaptureMiddleware } from './secret-capture.js';
 
 export const TEST_ACCOUNT = '111122223333';
 export const TEST_REGION = 'us-east-1';
@@ -55,8 +56,42 @@ export interface TestTrentOptions {
   readonly overrides?: TrentOverrides;
 }
 
+/**
+ * When set (scripts/test.mjs sets it), a directory that keeps what the tests leave behind: data dirs, trace logs
+ * and secrets.jsonl, the secrets the clients saw, so that scripts/grep-secrets.mjs can check none of them leaked.
+ */
+const ARTIFACTS_DIR = process.env.TRENT_TEST_ARTIFACTS;
+
+/** A trace logger writing to `<artifacts>/<data dir name>.log` (beside a data dir made there) when artifacts are kept; silent otherwise. */
+function testLogger(dataDir: string): { logger: Logger; close(): void } {
+  if (!ARTIFACTS_DIR) return { logger: pino({ level: 'silent' }), close() {} };
+  const destination = pino.destination({ dest: join(ARTIFACTS_DIR, `${basename(dataDir)}.log`), sync: true });
+  let closed = false;
+  return {
+    logger: pino({ level: 'trace' }, destination),
+    close() {
+      // Tests may stop a server twice; the file is closed once.
+      if (!closed) destination.end();
+      closed = true;
+    },
+  };
+}
+
+/** Records the secrets a client signs with, sends and receives into the artifacts' secrets.jsonl, if kept. */
+function captureSecrets<Client extends { middlewareStack: { add: KMSClient['middlewareStack']['add'] } }>(
+  client: Client,
+  credentials: TestCredentials,
+): Client {
+  if (!ARTIFACTS_DIR) return client;
+  const file = join(ARTIFACTS_DIR, 'secrets.jsonl');
+  appendSecrets(file, credentialSecrets(credentials));
+  client.middlewareStack.add(secretCaptureMiddleware(file), { step: 'initialize', name: 'trentTestSecretCapture' });
+  return client;
+}
+
 export async function startTestTrent(options: TestTrentOptions = {}): Promise<TestTrent> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'trent-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(ARTIFACTS_DIR ?? tmpdir(), 'trent-test-'));
+  const log = testLogger(dataDir);
   const trent = await startTrent(
     {
       host: '127.0.0.1',
@@ -69,7 +104,7 @@ export async function startTestTrent(options: TestTrentOptions = {}): Promise<Te
       acceptUnknownPrincipals: options.acceptUnknownPrincipals,
     },
     {
-      logger: pino({ level: 'silent' }),
+      logger: log.logger,
       showCredentials: false,
       ...(options.clock ? { clock: options.clock } : {}),
       ...options.overrides,
@@ -92,18 +127,19 @@ export async function startTestTrent(options: TestTrentOptions = {}): Promise<Te
     dataDir,
     url: trent.url,
     kms(region = TEST_REGION, credentials = TEST_CREDENTIALS, options = {}) {
-      return track(new KMSClient(clientConfig(credentials, { region, ...options })));
+      return track(captureSecrets(new KMSClient(clientConfig(credentials, { region, ...options })), credentials));
     },
     iam(credentials = TEST_CREDENTIALS, options = {}) {
-      return track(new IAMClient(clientConfig(credentials, options)));
+      return track(captureSecrets(new IAMClient(clientConfig(credentials, options)), credentials));
     },
     sts(credentials = TEST_CREDENTIALS, options = {}) {
-      return track(new STSClient(clientConfig(credentials, options)));
+      return track(captureSecrets(new STSClient(clientConfig(credentials, options)), credentials));
     },
     async stop() {
       for (const client of clients) client.destroy();
       await trent.close();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      log.close();
+      if (!options.dataDir && !ARTIFACTS_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
