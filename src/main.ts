@@ -27,7 +27,6 @@ import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
-import { withBufferedKeyUsage } from './persistence/buffered-key-usage.js';
 import { withReadCache } from './persistence/cached/read-cache.js';
 import type { KeyUsageStore } from './persistence/key-usage-port.js';
 import type { Persistence } from './persistence/port.js';
@@ -67,7 +66,10 @@ export interface TrentOverrides {
    * (`TRENT_BENCHMARK_WITHOUT_AUDIT`); a Trent serving anyone keeps it on.
    */
   readonly withoutAudit?: boolean;
-  /** The audit chain this process writes (one per process): 'main' alone, 'primary' and 'worker-<slot>' in a cluster. */
+  /**
+   * This process's name in the data dir, naming its audit chain and its key-usage file (one each per process):
+   * 'main' alone, 'primary' and 'worker-<slot>' in a cluster.
+   */
   readonly auditChainId?: string;
   readonly auditStream?: AuditStream;
   /** The file layer under the audit trail: tests inject failures (ENOSPC) through it. */
@@ -227,21 +229,16 @@ function auditStreamWriter(stream: AuditStream | undefined, logger: Logger): ((l
   };
 }
 
-/** This process's audit chain under <data dir>/audit/<chainId>. */
-async function openAudit(
-  config: TrentConfig,
-  dataDir: OpenDataDir,
-  runtime: Runtime,
-  chainId: string,
-): Promise<AuditSink> {
+/** This process's audit chain under <data dir>/audit/<processName>. */
+async function openAudit(config: TrentConfig, dataDir: OpenDataDir, runtime: Runtime): Promise<AuditSink> {
   if (runtime.overrides.withoutAudit) {
     runtime.logger.warn('the audit trail is OFF (benchmark switch): no call is recorded');
     return NO_AUDIT;
   }
   const stream = auditStreamWriter(runtime.overrides.auditStream, runtime.logger);
   return openTrail({
-    dir: join(dataDir.path, 'audit', runtime.overrides.auditChainId ?? chainId),
-    chainId: runtime.overrides.auditChainId ?? chainId,
+    dir: join(dataDir.path, 'audit', dataDir.processName),
+    chainId: dataDir.processName,
     signingKey: dataDir.auditSigningKey,
     clock: runtime.clock,
     ...(stream ? { stream } : {}),
@@ -259,6 +256,8 @@ async function openAudit(
 
 interface OpenDataDir {
   readonly path: string;
+  /** This process's name in the data dir: its audit chain and its key-usage file ('main', 'primary', 'worker-<slot>'). */
+  readonly processName: string;
   readonly persistence: Persistence;
   readonly keyUsage: KeyUsageStore;
   readonly keyStore: KeyStore;
@@ -304,7 +303,7 @@ function takeInstanceLock(dataDir: string): InstanceLock {
 async function openDataDir(
   config: TrentConfig,
   runtime: Runtime,
-  role: { owner: boolean; showCredentials: boolean },
+  role: { owner: boolean; showCredentials: boolean; processName: string },
 ): Promise<OpenDataDir> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = role.owner ? takeInstanceLock(config.dataDir) : undefined;
@@ -326,9 +325,10 @@ async function openDataDir(
     const opened = persistence;
     const signingKey = await auditSigningKey(opened, keyStore);
     await opened.putSettingIfAbsent(KEY_USAGE_TRACKING_START, String(runtime.clock.now()));
-    const keyUsage = withBufferedKeyUsage(openSqliteKeyUsageStore(join(config.dataDir, 'key-usage.db')));
+    const keyUsage = openSqliteKeyUsageStore(join(config.dataDir, 'key-usage'), role.processName);
     return {
       path: config.dataDir,
+      processName: role.processName,
       persistence: opened,
       keyUsage,
       keyStore,
@@ -365,11 +365,10 @@ async function withAudit<Started>(
   config: TrentConfig,
   dataDir: OpenDataDir,
   runtime: Runtime,
-  chainId: string,
   start: (audit: AuditSink) => Promise<Started>,
 ): Promise<Started> {
   try {
-    const audit = await openAudit(config, dataDir, runtime, chainId);
+    const audit = await openAudit(config, dataDir, runtime);
     try {
       return await start(audit);
     } catch (error) {
@@ -386,8 +385,9 @@ async function withAudit<Started>(
 export async function startTrent(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
   const runtime = runtimeOf(config, overrides);
   const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
-  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
-  return withAudit(config, dataDir, runtime, 'main', async (audit) => {
+  const processName = overrides.auditChainId ?? 'main';
+  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials, processName });
+  return withAudit(config, dataDir, runtime, async (audit) => {
     const serving = await serve(config, dataDir, runtime, audit);
     const deletion = startDeletionJob(config, dataDir, runtime, audit);
     return {
@@ -408,8 +408,9 @@ export async function startPrimary(
 ): Promise<{ readonly logger: Logger; close(): Promise<void> }> {
   const runtime = runtimeOf(config, overrides);
   const showCredentials = overrides.showCredentials ?? process.stdout.isTTY === true;
-  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials });
-  return withAudit(config, dataDir, runtime, 'primary', async (audit) => {
+  const processName = overrides.auditChainId ?? 'primary';
+  const dataDir = await openDataDir(config, runtime, { owner: true, showCredentials, processName });
+  return withAudit(config, dataDir, runtime, async (audit) => {
     const deletion = startDeletionJob(config, dataDir, runtime, audit);
     return {
       logger: runtime.logger,
@@ -427,9 +428,9 @@ export async function startPrimary(
  */
 export async function startWorker(config: TrentConfig, overrides: TrentOverrides = {}): Promise<RunningTrent> {
   const runtime = runtimeOf(config, overrides);
-  const dataDir = await openDataDir(config, runtime, { owner: false, showCredentials: false });
-  const chainId = `worker-${cluster.worker?.id ?? process.pid}`;
-  return withAudit(config, dataDir, runtime, chainId, async (audit) => {
+  const processName = overrides.auditChainId ?? `worker-${cluster.worker?.id ?? process.pid}`;
+  const dataDir = await openDataDir(config, runtime, { owner: false, showCredentials: false, processName });
+  return withAudit(config, dataDir, runtime, async (audit) => {
     const serving = await serve(config, dataDir, runtime, audit);
     return {
       ...serving,
