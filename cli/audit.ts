@@ -9,8 +9,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, type Option } from 'commander';
 import type { AuditRecord } from '../src/audit/record.js';
-import { PUBLIC_KEYS_DIRECTORY, readRecords, type VerifyReport, verifyTrail } from '../src/audit/trail/index.js';
-import { lastRecords, sequenceOf, type TrailEnd, trailEnd } from '../src/audit/trail/read.js';
+import {
+  lastRecords,
+  PUBLIC_KEYS_DIRECTORY,
+  readRecords,
+  sequenceOf,
+  type TrailEnd,
+  trailEnd,
+  type VerifyReport,
+  verifyTrail,
+} from '../src/audit/trail/index.js';
 import { StartupError } from '../src/main.js';
 
 /** How often `tail --follow` looks at the chains' last segments. */

@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { apiCallRecord } from '../../src/audit/cloudtrail.js';
 import type { AuditIdentity, AuditRecord } from '../../src/audit/record.js';
 import { publicKeyFingerprint, publicKeyPem, signDigest } from '../../src/audit/trail/digest.js';
-import { openTrail, readRecords, type Trail } from '../../src/audit/trail/index.js';
-import { lastRecords, sequenceOf, trailEnd } from '../../src/audit/trail/read.js';
+import { lastRecords, openTrail, readRecords, sequenceOf, type Trail, trailEnd } from '../../src/audit/trail/index.js';
 import { systemClock } from '../../src/shared/clock.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

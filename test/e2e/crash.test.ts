@@ -17,8 +17,7 @@ import {
   paginateListKeys,
 } from '@aws-sdk/client-kms';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { PUBLIC_KEYS_DIRECTORY, readRecords, verifyTrail } from '../../src/audit/trail/index.js';
-import { sequenceOf } from '../../src/audit/trail/read.js';
+import { PUBLIC_KEYS_DIRECTORY, readRecords, sequenceOf, verifyTrail } from '../../src/audit/trail/index.js';
 import { isSegmentName, SEGMENT_TRAILER } from '../../src/audit/trail/segment-format.js';
 import { killHard, type ServerProcess, startServerProcess } from '../support/server-process.js';
 

@@ -15,8 +15,8 @@ export {
   PUBLIC_KEYS_DIRECTORY,
   publicKeyPath,
 } from './open.js';
-export type { ReadFilter } from './read.js';
-export { readRecords } from './read.js';
+export type { ReadFilter, TrailEnd } from './read.js';
+export { lastRecords, readRecords, sequenceOf, trailEnd } from './read.js';
 export type { ServiceEventContext } from './recovery.js';
 export type { Problem, ProblemKind, VerifyOptions, VerifyReport } from './verify.js';
 export { verifyTrail } from './verify.js';
