@@ -74,7 +74,9 @@ import { operations } from '../../src/operations/registry.js';
 import { OffsetClock } from '../support/clock.js';
 import { type RawRequest, sendRaw } from '../support/raw-kms.js';
 import {
+  allow,
   keyPolicy,
+  roleArn,
   startTestTrent,
   TEST_ACCOUNT,
   TEST_CREDENTIALS,
@@ -82,6 +84,7 @@ import {
   TEST_ROOT,
   type TestCredentials,
   type TestTrent,
+  userArn,
 } from '../support/trent.js';
 
 type Service = 'kms' | 'iam' | 'sts';
@@ -166,9 +169,6 @@ const READ_ONLY_EVENT =
   /^(Describe|Get|List).+$|^(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|GenerateDataKeyWithoutPlaintext|GenerateRandom|AssumeRole|TrentAdmin\.(SimulatePolicy|GetAuditPublicKey))$/;
 
 const policy = keyPolicy;
-const allow = (Action: string | string[]) => ({ Effect: 'Allow', Action, Resource: '*' });
-const userArn = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:user/${name}`;
-const roleArn = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/${name}`;
 const keyArn = (keyId: string, region = TEST_REGION) => `arn:aws:kms:${region}:${TEST_ACCOUNT}:key/${keyId}`;
 const trustFor = (principal: string) =>
   policy({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' });

@@ -27,8 +27,10 @@ import {
 import { AssumeRoleCommand, type AssumeRoleCommandInput, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { callTrent } from '../../cli/signed-request.js';
 import {
+  allow,
   awsError,
   keyPolicy,
+  roleArn,
   startTestTrent,
   TEST_ACCOUNT,
   TEST_CREDENTIALS,
@@ -36,6 +38,7 @@ import {
   TEST_ROOT,
   type TestCredentials,
   type TestTrent,
+  userArn,
 } from '../support/trent.js';
 
 /**
@@ -44,12 +47,6 @@ import {
  */
 
 const policy = keyPolicy;
-const allow = (Action: string | string[], Resource = '*', Condition?: object) => ({
-  Effect: 'Allow',
-  Action,
-  Resource,
-  ...(Condition ? { Condition } : {}),
-});
 /** A trust policy statement letting `principals` perform `Action` on the role. */
 const trusting = (principals: string[], Action: string | string[], Condition?: object) => ({
   Effect: 'Allow',
@@ -57,8 +54,6 @@ const trusting = (principals: string[], Action: string | string[], Condition?: o
   Action,
   ...(Condition ? { Condition } : {}),
 });
-const userArn = (name: string, account = TEST_ACCOUNT) => `arn:aws:iam::${account}:user/${name}`;
-const roleArn = (name: string, account = TEST_ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
 const sessionArn = (role: string, session: string, account = TEST_ACCOUNT) =>
   `arn:aws:sts::${account}:assumed-role/${role}/${session}`;
 const rootArn = (account: string) => `arn:aws:iam::${account}:root`;

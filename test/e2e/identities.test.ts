@@ -33,26 +33,21 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import { OffsetClock } from '../support/clock.js';
 import { sendRaw } from '../support/raw-kms.js';
 import {
+  allow,
   awsError,
   keyPolicy,
+  roleArn,
   startTestTrent,
   TEST_ACCOUNT,
   TEST_ROOT,
   type TestCredentials,
   type TestTrent,
+  userArn,
 } from '../support/trent.js';
 
 const policy = keyPolicy;
-const allow = (Action: string | string[], Resource = '*', Condition?: object) => ({
-  Effect: 'Allow',
-  Action,
-  Resource,
-  ...(Condition ? { Condition } : {}),
-});
 const trustFor = (...principals: string[]) =>
   policy({ Effect: 'Allow', Principal: { AWS: principals }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
-const userArn = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:user/${name}`;
-const roleArn = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/${name}`;
 
 describe('IAM users and roles, STS sessions and identity policies, with the real SDK clients', () => {
   const clock = new OffsetClock();

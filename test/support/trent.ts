@@ -19,6 +19,14 @@ export function keyPolicy(...statements: object[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
+/** An identity-policy statement allowing `Action` on `Resource`, under `Condition` when given. */
+export function allow(Action: string | string[], Resource = '*', Condition?: object) {
+  return { Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) };
+}
+
+export const userArn = (name: string, account = TEST_ACCOUNT) => `arn:aws:iam::${account}:user/${name}`;
+export const roleArn = (name: string, account = TEST_ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
+
 export const TEST_CREDENTIALS = {
   accessKeyId: 'AKIATRENTTESTADMIN01',
   secretAccessKey: 'trent-test-secret-access-key-0123456789',
