@@ -37,7 +37,8 @@ const otherRegion: Scope = { accountId: '111122223333', region: 'eu-west-1' };
 /** Deterministic UUID-shaped key ids whose string order is their number order. */
 const keyIdOf = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 
-const keyRecord = (scope: Scope, keyId: string, changes: Partial<KeyRecord> = {}): KeyRecord => ({
+/** A key record of the scope, as a test would store it; `changes` override any field. */
+export const keyRecord = (scope: Scope, keyId: string, changes: Partial<KeyRecord> = {}): KeyRecord => ({
   accountId: scope.accountId,
   region: scope.region,
   keyId,

@@ -10,7 +10,7 @@ import type { AccessKeyRecord, KeyRecord, RoleRecord, Tag } from '../../src/pers
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { migrations } from '../../src/persistence/sqlite/migrations.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
-import { holdPoint, type PersistenceUnderTest, persistenceConformance } from './persistence-suite.js';
+import { holdPoint, keyRecord, type PersistenceUnderTest, persistenceConformance } from './persistence-suite.js';
 
 /** A fresh directory per store, removed by its cleanup; the database sits one level down so its parent must be made. */
 async function temporaryDatabaseFile(): Promise<{ file: string; cleanup(): Promise<void> }> {
@@ -73,23 +73,10 @@ describe('sqlite persistence on disk', () => {
   after(() => cleanup());
 
   test('data survives close and reopen', async () => {
-    const key: KeyRecord = {
-      accountId: '111122223333',
-      region: 'us-east-1',
-      keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
-      createdAt: 1_700_000_000_000,
+    const key = keyRecord({ accountId: '111122223333', region: 'us-east-1' }, '1234abcd-12ab-34cd-56ef-1234567890ab', {
       description: 'durable',
-      keyUsage: 'ENCRYPT_DECRYPT',
-      keySpec: 'SYMMETRIC_DEFAULT',
-      origin: 'AWS_KMS',
-      multiRegion: false,
       policy: '{}',
-      state: 'Enabled',
-      deletionDate: null,
-      pendingWindowInDays: null,
-      keyStore: 'software',
-      currentBackingVersion: 1,
-    };
+    });
     const handle = Buffer.from('wrapped backing key');
     const first = openSqlitePersistence(file);
     await first.migrate();

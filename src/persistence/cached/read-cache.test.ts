@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { keyRecord } from '../../../test/conformance/persistence-suite.js';
 import { createMemoryPersistence } from '../memory/memory-persistence.js';
-import type { KeyRecord, Persistence } from '../port.js';
+import type { Persistence } from '../port.js';
 import { withReadCache } from './read-cache.js';
 
-const key: KeyRecord = {
-  accountId: '111122223333',
-  region: 'us-east-1',
-  keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
-  createdAt: 1_700_000_000_000,
+const key = keyRecord({ accountId: '111122223333', region: 'us-east-1' }, '1234abcd-12ab-34cd-56ef-1234567890ab', {
   description: 'before',
-  keyUsage: 'ENCRYPT_DECRYPT',
-  keySpec: 'SYMMETRIC_DEFAULT',
-  origin: 'AWS_KMS',
-  multiRegion: false,
   policy: '{}',
-  state: 'Enabled',
-  deletionDate: null,
-  pendingWindowInDays: null,
-  keyStore: 'software',
-  currentBackingVersion: 1,
-};
+});
 
 /** A promise settled from outside. */
 function later() {
