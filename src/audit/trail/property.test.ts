@@ -3,8 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { withTrailFixture } from '../../../test/support/trail-fixtures.js';
 import type { AuditRecord } from '../record.js';
-import { withTrailFixture } from './test-fixtures.js';
 import { verifyTrail } from './verify.js';
 
 const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null));

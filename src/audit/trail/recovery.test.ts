@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import {
+  CHAIN_ID,
+  faultyFiles,
+  record,
+  type TrailFixture,
+  withTrailFixture,
+} from '../../../test/support/trail-fixtures.js';
 import type { AuditRecord } from '../record.js';
 import { readRecords } from './read.js';
-import { CHAIN_ID, faultyFiles, record, type TrailFixture, withTrailFixture } from './test-fixtures.js';
 import { verifyTrail } from './verify.js';
 import { AuditTrailUnavailable } from './writer.js';
 

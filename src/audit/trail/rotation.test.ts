@@ -3,10 +3,10 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { CHAIN_ID, record, START, type TrailFixture, withTrailFixture } from '../../../test/support/trail-fixtures.js';
 import { type Digest, publicKeyFingerprint, type SignedDigest } from './digest.js';
 import { publicKeyPath } from './open.js';
 import { readRecords } from './read.js';
-import { CHAIN_ID, record, START, type TrailFixture, withTrailFixture } from './test-fixtures.js';
 import { verifyTrail } from './verify.js';
 
 function sha256(bytes: Buffer): string {

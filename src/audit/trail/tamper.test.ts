@@ -4,8 +4,8 @@ import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ed25519, record, type TrailFixture, trailFixture } from '../../../test/support/trail-fixtures.js';
 import { type Digest, publicKeyFingerprint, type SignedDigest, signDigest } from './digest.js';
-import { ed25519, record, type TrailFixture, trailFixture } from './test-fixtures.js';
 import { type Problem, verifyTrail } from './verify.js';
 
 // Four sealed segments of five records each: sequences 1-5, 6-10, 11-15, 16-20.

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { faultyFiles, record, withTrailFixture } from '../../../test/support/trail-fixtures.js';
 import type { AuditRecord } from '../record.js';
 import { type AuditFiles, nodeFiles } from './files.js';
 import { readRecords } from './read.js';
-import { faultyFiles, record, withTrailFixture } from './test-fixtures.js';
 import { verifyTrail } from './verify.js';
 import { AuditTrailUnavailable, MAX_WAITING_RECORDS } from './writer.js';
 

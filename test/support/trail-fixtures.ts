@@ -3,11 +3,11 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../shared/clock.js';
-import type { AuditRecord } from '../record.js';
-import type { AuditFiles } from './files.js';
-import { nodeFiles } from './files.js';
-import { openTrail, type Trail, type TrailOptions } from './open.js';
+import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditFiles } from '../../src/audit/trail/files.js';
+import { nodeFiles } from '../../src/audit/trail/files.js';
+import { openTrail, type Trail, type TrailOptions } from '../../src/audit/trail/open.js';
+import { ManualClock } from '../../src/shared/clock.js';
 
 export const CHAIN_ID = 'test-chain';
 export const START = Date.parse('2025-03-01T12:00:00Z');
