@@ -27,7 +27,7 @@ import { Keys } from './keys/key-service.js';
 import type { KeyStore } from './keystores/port.js';
 import { loadOrCreateRootKey, rootKeyCheckValue } from './keystores/software/root-key.js';
 import { createSoftwareKeyStore } from './keystores/software/software-key-store.js';
-import { withReadCache } from './persistence/cached/read-cache.js';
+import { type CachedPersistence, withReadCache } from './persistence/cached/read-cache.js';
 import type { KeyUsageStore } from './persistence/key-usage-port.js';
 import type { Persistence } from './persistence/port.js';
 import { acquireInstanceLock, type InstanceLock, InstanceLocked } from './persistence/sqlite/instance-lock.js';
@@ -258,7 +258,7 @@ interface OpenDataDir {
   readonly path: string;
   /** This process's name in the data dir: its audit chain and its key-usage file ('main', 'primary', 'worker-<slot>'). */
   readonly processName: string;
-  readonly persistence: Persistence;
+  readonly persistence: CachedPersistence;
   readonly keyUsage: KeyUsageStore;
   readonly keyStore: KeyStore;
   readonly accountId: string;
@@ -308,7 +308,7 @@ async function openDataDir(
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = role.owner ? takeInstanceLock(config.dataDir) : undefined;
   const databaseFile = join(config.dataDir, 'trent.db');
-  let persistence: Persistence | undefined;
+  let persistence: CachedPersistence | undefined;
   try {
     const rootKey = await openRootKey(config.dataDir, databaseFile);
     const keyStore = createSoftwareKeyStore(rootKey, runtime.random);
@@ -497,6 +497,7 @@ async function serve(
     audit,
     authFailures: rateLimitedAuthFailureLog(logger, () => clock.now()),
     mutation: (work, beforeCommit) => persistence.mutation(work, beforeCommit),
+    requestStarted: () => persistence.requestStarted(),
     readiness: async () => {
       await persistence.ping();
       await keyStore.healthCheck();

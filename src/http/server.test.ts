@@ -57,6 +57,7 @@ describe('http server failure handling', () => {
     auditPublicKey: { fingerprint: '', pem: '' },
     createAccount: () => brokenPersistence.ping().then(() => assert.fail('the store is broken')),
     readiness: () => brokenPersistence.ping(),
+    requestStarted: () => {},
   });
   let base = '';
 

@@ -13,6 +13,8 @@ export interface HttpDependencies extends KmsPipelineDependencies, QueryPipeline
   readonly logger: Logger;
   /** Throws when the server cannot serve (database or key store unusable). */
   readonly readiness: () => Promise<void>;
+  /** Told of each API request as it arrives, before anything is read for it (the read cache's freshness). */
+  readonly requestStarted: () => void;
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -126,6 +128,7 @@ export function createHttpServer(deps: HttpDependencies): Server {
     } else if (request.method === 'GET' && path === '/readyz') {
       void serveReadiness(deps, response, requestId);
     } else if (request.method === 'POST' && path === '/') {
+      deps.requestStarted();
       const queryService = queryServiceOf(request);
       if (queryService === undefined) void serveKms(deps, request, response, requestId);
       else void serveQuery(deps, request, response, requestId, queryService);

@@ -172,6 +172,7 @@ describe('sqlite persistence on disk', () => {
       const before = await cached.dataVersion();
       await other.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
       assert.notEqual(await cached.dataVersion(), before);
+      cached.requestStarted();
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Disabled');
     } finally {
       await cached.close();
@@ -233,10 +234,12 @@ describe('sqlite persistence on disk', () => {
         () => recording.wait(),
       );
       await recording.whileHeld(mutation, async () => {
+        elsewhere.requestStarted();
         assert.equal((await elsewhere.findKey(key, key.keyId))?.state, 'Enabled');
         assert.equal(await elsewhere.findKey(created, created.keyId), undefined);
       });
       await mutation;
+      elsewhere.requestStarted();
       assert.equal((await elsewhere.findKey(key, key.keyId))?.state, 'Disabled');
       assert.equal((await elsewhere.findKey(created, created.keyId))?.keyId, created.keyId);
     } finally {
@@ -294,6 +297,7 @@ describe('sqlite persistence on disk', () => {
       await other.updateTrustPolicy(accountId, 'deployer', '{"new":true}');
       await other.putInlinePolicy(role.roleId, { policyName: 'p', document: '{}' }, 10_240);
       await other.putPrincipalTags(role.roleId, [tag('team', 'red')], 50);
+      cached.requestStarted();
       assert.deepEqual(await seen(), {
         status: 'Inactive',
         trustPolicy: '{"new":true}',

@@ -68,3 +68,86 @@ describe('read cache around a mutation', () => {
     assert.equal((await cached.findKey(key, key.keyId))?.description, 'after');
   });
 });
+
+/**
+ * A store another process also writes to: `changeElsewhere` commits behind the cache's back and moves the
+ * dataVersion, as a commit on another connection does; `looks` counts reads of the dataVersion.
+ */
+async function sharedStore() {
+  const memory = createMemoryPersistence();
+  await memory.insertKey(
+    key,
+    { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
+    [],
+  );
+  let version = 1;
+  let looks = 0;
+  let lookAnswer: Promise<void> = Promise.resolve();
+  const inner: Persistence = {
+    ...memory,
+    async dataVersion() {
+      looks += 1;
+      const seen = version;
+      await lookAnswer;
+      return seen;
+    },
+  };
+  return {
+    cached: withReadCache(inner),
+    looks: () => looks,
+    async changeElsewhere(description: string) {
+      await memory.updateKey(key, key.keyId, (current) => ({ ...current, description }));
+      version += 1;
+    },
+    /** Holds the answers of the dataVersion reads that start from now until `release` is called. */
+    holdLooks() {
+      const answer = later();
+      lookAnswer = answer.promise;
+      return () => {
+        lookAnswer = Promise.resolve();
+        answer.resolve();
+      };
+    },
+  };
+}
+
+const description = async (cached: Persistence) => (await cached.findKey(key, key.keyId))?.description;
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('read cache freshness against other processes', () => {
+  test('a request sees every commit made elsewhere before it started, and its reads share one look', async () => {
+    const store = await sharedStore();
+    store.cached.requestStarted();
+    assert.equal(await description(store.cached), 'before');
+    assert.equal(await description(store.cached), 'before');
+    assert.equal(store.looks(), 1, 'one look for the reads of one request');
+
+    await store.changeElsewhere('changed elsewhere');
+    store.cached.requestStarted();
+    assert.equal(await description(store.cached), 'changed elsewhere');
+    assert.equal(store.looks(), 2);
+  });
+
+  test('a look that began before a request arrived does not serve that request', async () => {
+    const store = await sharedStore();
+    assert.equal(await description(store.cached), 'before', 'now cached');
+    await nextTurn();
+    const release = store.holdLooks();
+    const earlyRead = description(store.cached);
+    await store.changeElsewhere('changed elsewhere');
+    store.cached.requestStarted();
+    release();
+    assert.equal(await earlyRead, 'before', 'its look saw the version from before the change');
+    assert.equal(await description(store.cached), 'changed elsewhere');
+    assert.equal(store.looks(), 3);
+  });
+
+  test('without requests, a look lapses when the event loop turns', async () => {
+    const store = await sharedStore();
+    assert.equal(await description(store.cached), 'before');
+    await store.changeElsewhere('changed elsewhere');
+    await nextTurn();
+    assert.equal(await description(store.cached), 'changed elsewhere');
+    assert.equal(store.looks(), 2);
+  });
+});
