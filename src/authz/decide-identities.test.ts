@@ -31,10 +31,12 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Caller, PrincipalTag } from '../shared/caller.js';
 import { type AccessCheck, type Decision, type DenialReason, decide, denialMessage } from './decide.js';
+import { decideRemembering } from './decision-cache.js';
 import { type Identity, NO_IDENTITY, ROOT_IDENTITY } from './identity.js';
 import type { PolicyDocument } from './policy.js';
-import { parsePolicy, parseStoredPolicy } from './policy-document.js';
-import { globalConditions } from './request-context.js';
+import { parsedPolicy } from './policy-cache.js';
+import { parsePolicy } from './policy-document.js';
+import { type ConditionLookup, globalConditions } from './request-context.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The cast: account 111122223333 with its root, the users alice and carol, the role ops/Admin with a session
@@ -1286,6 +1288,8 @@ const conditionPool = fc.constantFrom<Statement | undefined>(
   { StringEquals: { 'aws:username': 'alice' } },
   { Bool: { 'aws:SecureTransport': 'true' } },
   { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+  { DateLessThan: { 'aws:CurrentTime': '2026-01-15T09:30:30Z' } },
+  { Null: { 'aws:PrincipalTag/team': 'true' } },
 );
 
 const statementShape = fc.record({
@@ -1334,6 +1338,8 @@ interface Scenario {
   readonly identityPolicies: readonly (Shapes | null)[];
   readonly sessionPolicy: Shapes | null | undefined;
   readonly onTeamBlue: boolean;
+  /** Seconds after NOW: aws:CurrentTime moves while everything else stays. */
+  readonly later: number;
 }
 
 const shapes = fc.array(statementShape, { minLength: 1, maxLength: 4 });
@@ -1346,22 +1352,27 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
   identityPolicies: fc.array(fc.option(shapes, { nil: null, freq: 12 }), { maxLength: 3 }),
   sessionPolicy: fc.option(fc.option(shapes, { nil: null, freq: 10 }), { nil: undefined, freq: 2 }),
   onTeamBlue: fc.boolean(),
+  later: fc.constantFrom(0, 0, 60),
 });
 
 const UNPARSABLE = '{"Version": "2012-10-17", "Statement": [';
 
-/** An identity-side policy: parsed as a stored one would be; without statements it is an empty document. */
+/** An identity-side policy: parsed as a stored one would be (once per text); without statements it is an empty document. */
 function identityDocument(policy: Shapes | null): PolicyDocument | null {
   if (policy === null) return null;
-  if (policy.length === 0) return { version: '2012-10-17', statements: [] };
-  return parseStoredPolicy(policyText(policy.map((shape) => statementJson(shape, false))), 'identity');
+  if (policy.length === 0) return EMPTY_DOCUMENT;
+  return parsedPolicy(policyText(policy.map((shape) => statementJson(shape, false))), 'identity');
 }
+
+const EMPTY_DOCUMENT: PolicyDocument = { version: '2012-10-17', statements: [] };
 
 function resourcePolicyText(policy: Shapes | null): string {
   return policy === null ? UNPARSABLE : policyText(policy.map((shape) => statementJson(shape, true)));
 }
 
-function decideScenario(s: Scenario): Decision {
+type Decider = (caller: Caller, check: AccessCheck, conditions: ConditionLookup, identity: Identity) => Decision;
+
+function decideScenario(s: Scenario, decideWith: Decider = decide): Decision {
   const caller = callers[s.caller];
   const principalTags: PrincipalTag[] = s.onTeamBlue ? [{ key: 'team', value: 'blue' }] : [];
   const identity: Identity =
@@ -1377,7 +1388,7 @@ function decideScenario(s: Scenario): Decision {
     resource: s.resource,
     ...(s.keyPolicy === undefined ? {} : { resourcePolicy: resourcePolicyText(s.keyPolicy) }),
   };
-  return run(caller, check, identity);
+  return decideWith(caller, check, globalConditions(caller, SOURCE_IP, NOW + s.later * 1000, principalTags), identity);
 }
 
 /** Which of the scenario's policies a change can target: the key policy, an identity policy, the session policy. */
@@ -1498,6 +1509,29 @@ describe('decide: properties over generated identities', () => {
       }),
       RUNS,
     );
+  });
+
+  it('a remembered decision is always the one decide makes, call after call with changing policies, tags and time', () => {
+    let remembered = 0;
+    fc.assert(
+      fc.property(
+        fc.array(scenarioArbitrary, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.constantFrom(0, 60)), { minLength: 1, maxLength: 24 }),
+        (pool, calls) => {
+          for (const [which, onTeamBlue, later] of calls) {
+            const s = { ...pick(pool, which), onTeamBlue, later };
+            const expected = decideScenario(s);
+            const first = decideScenario(s, decideRemembering);
+            assert.deepEqual(first, expected);
+            const again = decideScenario(s, decideRemembering);
+            assert.deepEqual(again, expected);
+            if (!expected.allowed && again === first) remembered += 1;
+          }
+        },
+      ),
+      RUNS,
+    );
+    assert.ok(remembered > 0, 'repeated calls were answered from memory');
   });
 
   it('adding an Allow statement to any one policy never lifts an explicit deny', () => {

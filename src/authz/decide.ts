@@ -3,7 +3,7 @@ import { evaluatePolicy, statementApplies } from './evaluate.js';
 import { type Identity, NO_IDENTITY, ROOT_IDENTITY } from './identity.js';
 import type { EvaluationRequest, PolicyDocument, PolicyStatement } from './policy.js';
 import { parsedPolicy } from './policy-cache.js';
-import { type ConditionValues, withActionConditions } from './request-context.js';
+import { type ConditionLookup, type ConditionValues, withActionConditions } from './request-context.js';
 
 /** One action on one resource ARN ('*' for operations without a resource), as an operation declares it. */
 export interface AccessCheck {
@@ -111,7 +111,7 @@ function namesSessionItself(policy: PolicyDocument, caller: Caller, request: Eva
 export function decide(
   caller: Caller,
   check: AccessCheck,
-  requestConditions: ConditionValues,
+  requestConditions: ConditionLookup,
   identity: Identity = caller.type === 'Root' ? ROOT_IDENTITY : NO_IDENTITY,
 ): Decision {
   const request: EvaluationRequest = {

@@ -4,6 +4,7 @@
  * conditions.ts and the statement/policy logic in evaluate.ts.
  */
 import type { EvaluationPrincipal, PolicyDocument, PrincipalBlock } from './policy.js';
+import type { ConditionLookup } from './request-context.js';
 
 /**
  * Three-valued truth. A comparison that cannot be decided (an unparsable number, date or address, an unknown
@@ -39,15 +40,12 @@ export function negate(truth: Truth): Truth {
 
 /** Where policy variables come from, and whether the policy's version substitutes them at all. */
 export interface Variables {
-  readonly context: ReadonlyMap<string, readonly string[]>;
+  readonly context: ConditionLookup;
   readonly enabled: boolean;
 }
 
 /** Policy variables exist only in 2012-10-17 policies; in 2008-10-17 `${...}` is literal text. */
-export function variablesFor(
-  version: PolicyDocument['version'],
-  context: ReadonlyMap<string, readonly string[]>,
-): Variables {
+export function variablesFor(version: PolicyDocument['version'], context: ConditionLookup): Variables {
   return { context, enabled: version === '2012-10-17' };
 }
 
@@ -62,7 +60,7 @@ export type Pattern = readonly number[];
  * A key that is absent or multivalued cannot be a variable (AWS: multivalued keys can't be used as policy
  * variables), so it resolves to the default, or to nothing.
  */
-function resolveVariable(body: string, context: ReadonlyMap<string, readonly string[]>): string | undefined {
+function resolveVariable(body: string, context: ConditionLookup): string | undefined {
   if (body === '*' || body === '?' || body === '$') return body;
   const parsed = /^\s*([^,]*[^,\s])\s*(?:,\s*'([^']*)'\s*)?$/.exec(body);
   if (!parsed) return undefined;

@@ -3,6 +3,7 @@
  * evaluator reads. Produced only by `parsePolicy` (policy-document.ts); evaluated by `evaluatePolicy`
  * (evaluate.ts). Every list is non-empty unless said otherwise; single values in JSON become lists.
  */
+import type { ConditionLookup } from './request-context.js';
 
 export interface PolicyDocument {
   readonly version: '2012-10-17' | '2008-10-17';
@@ -57,7 +58,7 @@ export interface EvaluationRequest {
   readonly principal: EvaluationPrincipal;
   readonly action: string;
   readonly resource: string;
-  readonly context: ReadonlyMap<string, readonly string[]>;
+  readonly context: ConditionLookup;
 }
 
 export type StatementOutcome = 'Allow' | 'Deny' | 'NotApplicable';

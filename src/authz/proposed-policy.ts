@@ -5,7 +5,7 @@ import { decide } from './decide.js';
 import type { Identity } from './identity.js';
 import { parsePolicy } from './policy-document.js';
 import { namedPrincipals, type PrincipalDirectory } from './principals.js';
-import type { ConditionValues } from './request-context.js';
+import type { ConditionLookup } from './request-context.js';
 
 export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update the key policy in the future.';
 
@@ -18,7 +18,7 @@ export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update 
 export async function checkProposedKeyPolicy(
   caller: Caller,
   proposed: ProposedKeyPolicy,
-  conditions: ConditionValues,
+  conditions: ConditionLookup,
   principals: PrincipalDirectory,
   identity: Identity,
 ): Promise<void> {

@@ -1,7 +1,8 @@
 import type { AuditSink } from '../audit/record.js';
 import type { Authenticated, SignedService } from '../auth/authenticate.js';
 import type { ReceivedRequest } from '../auth/sigv4.js';
-import { type DenialReason, decide, denialMessage } from '../authz/decide.js';
+import { type DenialReason, denialMessage } from '../authz/decide.js';
+import { decideRemembering } from '../authz/decision-cache.js';
 import { grantThatAllows } from '../authz/grants.js';
 import type { IdentityDirectory } from '../authz/identity.js';
 import type { PrincipalDirectory } from '../authz/principals.js';
@@ -122,7 +123,7 @@ async function authorize(
       resourcePolicy: request.keyPolicy,
       conditions: await resourceAware(deps.keys, request, identity),
     };
-    const decision = decide(context.caller, check, conditions, identity);
+    const decision = decideRemembering(context.caller, check, conditions, identity);
     if (!decision.allowed && !(await grantAllows(deps.keys, context, request, decision.reason))) {
       throw kmsError('AccessDeniedException', denialMessage(context.caller, check, decision.reason));
     }
