@@ -76,6 +76,9 @@ export class WriteGate {
       throw error;
     } finally {
       mutation.open = false;
+      // Tracking async context costs every promise of the process something; only a mutation needs it, and
+      // mutations run one at a time, so it is switched off between them (the next `run` switches it on).
+      this.mutations.disable();
     }
   }
 
