@@ -388,6 +388,24 @@ describe('apiCallRecord against AWS documented example records', () => {
     });
   });
 
+  test('an encryption context key named __proto__ is recorded as a member like any other, and a secret-named one is not', () => {
+    const context = JSON.parse('{"__proto__": "kept", "team": "blue", "password": "hunter2"}');
+    const record = apiCallRecord(
+      callFacts({
+        eventName: 'Encrypt',
+        readOnly: true,
+        requestParameters: { KeyId: KEY_ARN, EncryptionContext: context },
+      }),
+    );
+    const recorded = (record['requestParameters'] as { encryptionContext: object }).encryptionContext;
+    assert.equal(Object.getPrototypeOf(recorded), Object.prototype);
+    assert.deepEqual(Object.entries(recorded), [
+      ['__proto__', 'kept'],
+      ['team', 'blue'],
+    ]);
+    assert.ok(!JSON.stringify(record).includes('hunter2'));
+  });
+
   test('timestamps in responseElements are written as CloudTrail writes them', () => {
     const deletionAt = (date: number) =>
       apiCallRecord(

@@ -7,7 +7,7 @@
  */
 import type { ApiCallFacts, AuditIdentity, AuditRecord, ServiceEventFacts } from './record.js';
 import { type RecordingRule, recordingRule } from './recording-rules.js';
-import { isPlainObject, withoutSecrets } from './secrets.js';
+import { isPlainObject, isSecretMemberName, withoutSecrets } from './secrets.js';
 
 /** The record format version CloudTrail currently writes ("CloudTrail record contents"). */
 export const EVENT_VERSION = '1.11';
@@ -41,7 +41,7 @@ const KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\//;
 
 /** eventTime and session creation dates: ISO 8601 in UTC to the second (`2025-05-20T20:46:16Z`). */
 function isoSeconds(millis: number): string {
-  return new Date(millis).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(millis).toISOString().slice(0, -5)}Z`;
 }
 
 /** A timestamp inside requestParameters or responseElements, as CloudTrail writes one: `Aug 10, 2022, 10:38:27 PM`. */
@@ -75,34 +75,46 @@ function recordedValue(member: string, value: unknown): Json | undefined {
   return undefined;
 }
 
+/** Sets a member as data: a caller's map key named `__proto__` must stay a member, not become a prototype. */
+function setMember(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  else object[name] = value;
+}
+
+/** The members as CloudTrail names and records them, leaving out secret-named members and whatever is not recorded. */
 function recordedObject(object: Readonly<Record<string, unknown>>, nameOf: (member: string) => string): JsonObject {
-  return Object.fromEntries(
-    Object.entries(object)
-      .map(([member, value]) => [nameOf(member), recordedValue(member, value)] as const)
-      .filter((entry): entry is readonly [string, Json] => entry[1] !== undefined),
-  );
+  const recorded: JsonObject = {};
+  for (const member of Object.keys(object)) {
+    if (isSecretMemberName(member)) continue;
+    const value = recordedValue(member, object[member]);
+    if (value !== undefined) setMember(recorded, nameOf(member), value);
+  }
+  return recorded;
 }
 
 /** requestParameters, responseElements or serviceEventDetails, secrets removed; null when nothing is left. */
 function elementsOrNull(members: Readonly<Record<string, unknown>>): Json {
-  const recorded = withoutSecrets(recordedObject(members, cloudTrailMemberName)) as JsonObject;
+  const recorded = recordedObject(members, cloudTrailMemberName);
   return Object.keys(recorded).length === 0 ? null : recorded;
 }
 
-function onlyMembers(input: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(names.filter((name) => Object.hasOwn(input, name)).map((name) => [name, input[name]]));
-}
-
-function withDefaults(members: Record<string, unknown>, defaults: Readonly<Record<string, string>> = {}) {
-  const missing = Object.entries(defaults).filter(([name]) => members[name] === undefined);
-  return { ...members, ...Object.fromEntries(missing) };
+/** The members a rule records, with its defaults for those the request left out. */
+function recordedMembers(rule: RecordingRule, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const members: Record<string, unknown> = rule.request === 'all' ? { ...input } : {};
+  if (rule.request !== 'all') {
+    for (const name of rule.request) if (Object.hasOwn(input, name)) members[name] = input[name];
+  }
+  for (const [name, value] of Object.entries(rule.requestDefaults ?? {})) {
+    if (members[name] === undefined) members[name] = value;
+  }
+  return members;
 }
 
 /** Null when the call has no rule, or failed before its input was validated. */
 function requestParametersOf(rule: RecordingRule | undefined, input: ApiCallFacts['requestParameters']): Json {
   if (rule === undefined || input === undefined) return null;
-  const members = rule.request === 'all' ? { ...input } : onlyMembers(input, rule.request);
-  return elementsOrNull(withDefaults(members, rule.requestDefaults));
+  return elementsOrNull(recordedMembers(rule, input));
 }
 
 function responseElementsOf(

@@ -63,20 +63,46 @@ export function isPlainObject(value: unknown): value is Readonly<Record<string, 
   return prototype === Object.prototype || prototype === null;
 }
 
+/** Whether withoutSecrets would keep all of `value` as it is: checked without copying, as a record nearly always is. */
+function keepsWhole(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(keepsWhole) && !value.includes(undefined);
+      if (!isPlainObject(value)) return false;
+      for (const name of Object.keys(value)) {
+        if (isSecretMemberName(name) || !keepsWhole(value[name])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /**
  * `value` without any member whose name is a secret's, at any depth, and without any blob. Anything that is not
  * plain JSON (class instances, functions) is dropped too: a record holds nothing a reviewer cannot read.
+ * A value with nothing to drop comes back as it is.
  */
 export function withoutSecrets(value: unknown): unknown {
+  return keepsWhole(value) ? value : copyWithoutSecrets(value);
+}
+
+function copyWithoutSecrets(value: unknown): unknown {
   if (isBlob(value)) return undefined;
-  if (Array.isArray(value)) return value.map(withoutSecrets).filter((item) => item !== undefined);
+  if (Array.isArray(value)) return value.map(copyWithoutSecrets).filter((item) => item !== undefined);
   if (typeof value === 'object' && value !== null) {
     if (!isPlainObject(value)) return undefined;
     // fromEntries defines own members, so even a member named __proto__ stays data.
     return Object.fromEntries(
       Object.entries(value)
         .filter(([name]) => !isSecretMemberName(name))
-        .map(([name, member]) => [name, withoutSecrets(member)])
+        .map(([name, member]) => [name, copyWithoutSecrets(member)])
         .filter(([, member]) => member !== undefined),
     );
   }
