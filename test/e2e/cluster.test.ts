@@ -3,8 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateKeyCommand, DisableKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteUserPolicyCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateKeyCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+} from '@aws-sdk/client-kms';
 import { freePort, killHard, type ServerProcess, spawnServer, startServerProcess } from '../support/server-process.js';
+import { allow, keyPolicy } from '../support/trent.js';
 
 /**
  * `trent server --workers 2`: a primary owns the data dir and two workers serve the API, each with its own
@@ -23,16 +37,24 @@ describe('trent server --workers 2', { timeout: 60_000 }, () => {
   let server: ServerProcess;
   const clients: KMSClient[] = [];
 
-  const freshClient = () => {
-    const client = new KMSClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: CREDENTIALS,
-      maxAttempts: 1,
-    });
+  const freshClient = (credentials: { accessKeyId: string; secretAccessKey: string } = CREDENTIALS) => {
+    const client = new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
     clients.push(client);
     return client;
   };
+
+  /** Encrypt through fresh connections, which land on both workers: the outcome of each. */
+  const encryptFresh = (keyId: string, credentials?: { accessKeyId: string; secretAccessKey: string }) =>
+    Promise.all(
+      Array.from({ length: FRESH_CLIENTS }, () =>
+        freshClient(credentials)
+          .send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }))
+          .then(
+            () => 'ok',
+            (error: Error) => error.name,
+          ),
+      ),
+    );
 
   before(async () => {
     server = await startServerProcess(dataDir, CREDENTIALS, ['--workers', '2']);
@@ -46,20 +68,50 @@ describe('trent server --workers 2', { timeout: 60_000 }, () => {
   it('a key disabled through one worker is refused by every worker at once', async () => {
     const created = await freshClient().send(new CreateKeyCommand({}));
     const keyId = created.KeyMetadata?.KeyId as string;
-    const encryptFresh = () =>
-      Promise.all(
-        Array.from({ length: FRESH_CLIENTS }, () =>
-          freshClient()
-            .send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }))
-            .then(
-              () => 'ok',
-              (error: Error) => error.name,
-            ),
-        ),
-      );
-    assert.deepEqual(await encryptFresh(), Array(FRESH_CLIENTS).fill('ok'), 'every worker has the key cached');
+    assert.deepEqual(await encryptFresh(keyId), Array(FRESH_CLIENTS).fill('ok'), 'every worker has the key cached');
     await freshClient().send(new DisableKeyCommand({ KeyId: keyId }));
-    assert.deepEqual(await encryptFresh(), Array(FRESH_CLIENTS).fill('DisabledException'));
+    assert.deepEqual(await encryptFresh(keyId), Array(FRESH_CLIENTS).fill('DisabledException'));
+  });
+
+  it('a key policy or identity policy changed through one worker decides the next call on every worker', async () => {
+    const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      const created = await freshClient().send(new CreateKeyCommand({}));
+      const keyId = created.KeyMetadata?.KeyId as string;
+      await iam.send(new CreateUserCommand({ UserName: 'cluster-user' }));
+      const policy = { Version: '2012-10-17', Statement: [allow('kms:Encrypt')] };
+      const putUserPolicy = new PutUserPolicyCommand({
+        UserName: 'cluster-user',
+        PolicyName: 'encrypt',
+        PolicyDocument: JSON.stringify(policy),
+      });
+      await iam.send(putUserPolicy);
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'cluster-user' }));
+      const user = {
+        accessKeyId: AccessKey?.AccessKeyId as string,
+        secretAccessKey: AccessKey?.SecretAccessKey as string,
+      };
+      const everyCall = (outcome: string) => Array(FRESH_CLIENTS).fill(outcome);
+
+      assert.deepEqual(await encryptFresh(keyId, user), everyCall('ok'), 'each worker has decided this call once');
+      await iam.send(new DeleteUserPolicyCommand({ UserName: 'cluster-user', PolicyName: 'encrypt' }));
+      assert.deepEqual(await encryptFresh(keyId, user), everyCall('AccessDeniedException'));
+      await iam.send(putUserPolicy);
+      assert.deepEqual(await encryptFresh(keyId, user), everyCall('ok'));
+
+      const rootOnly = {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${created.KeyMetadata?.AWSAccountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      };
+      const denyEncrypt = { Effect: 'Deny', Principal: '*', Action: 'kms:Encrypt', Resource: '*' };
+      await freshClient().send(new PutKeyPolicyCommand({ KeyId: keyId, Policy: keyPolicy(rootOnly, denyEncrypt) }));
+      assert.deepEqual(await encryptFresh(keyId, user), everyCall('AccessDeniedException'));
+      assert.deepEqual(await encryptFresh(keyId), everyCall('AccessDeniedException'), 'the root too');
+    } finally {
+      iam.destroy();
+    }
   });
 
   it('a second instance on the same data dir refuses to start', async () => {
