@@ -56,6 +56,37 @@ describe('decisions remembered', () => {
     assert.equal(decideFor(session(`arn:aws:iam::${ACCOUNT}:role/Deployer`)).allowed, false);
   });
 
+  it("keeps one version of a call's policies, and does not remember a decision that read many keys", () => {
+    const conditions = globalConditions(alice, undefined, NOW);
+    const denying = (reads: number) => ({
+      action: 'kms:Decrypt',
+      resource: KEY,
+      resourcePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: alice.arn },
+            Action: 'kms:*',
+            Resource: '*',
+            Condition: {
+              Null: Object.fromEntries(Array.from({ length: reads }, (_, at) => [`aws:PrincipalTag/t${at}`, 'false'])),
+            },
+          },
+        ],
+      }),
+    });
+    const call = (check: ReturnType<typeof denying>) => decideRemembering(alice, check, conditions, NO_POLICIES);
+    const few = denying(2);
+    const first = call(few);
+    assert.equal(first.allowed, false);
+    assert.equal(call(few), first, 'remembered');
+    call(denying(3));
+    assert.notEqual(call(few), first, 'forgotten when the policy changed, decided afresh');
+    const many = denying(40);
+    assert.notEqual(call(many), call(many), 'a decision that read 40 keys is not remembered');
+  });
+
   it("answers a repeated call from memory, and decides afresh when a value a policy read changes, the action's own included", () => {
     const identity: Identity = {
       policies: [

@@ -15,19 +15,31 @@ import { type ConditionLookup, withActionConditions } from './request-context.js
 
 type Read = readonly [name: string, values: readonly string[] | undefined];
 
-interface Remembered {
+/** What a decision depends on besides the caller's ARN, the action, the resource and the condition values. */
+interface PolicyInputs {
   readonly roleArn: string | undefined;
   readonly resourcePolicy: string | undefined;
   readonly resourcePolicyKind: AccessCheck['resourcePolicyKind'];
   readonly policies: Identity['policies'];
   readonly sessionPolicy: Identity['sessionPolicy'];
+}
+
+interface Remembered {
+  readonly inputs: PolicyInputs;
   readonly reads: readonly Read[];
   readonly decision: Decision;
 }
 
-/** Calls (caller, action, resource) remembered, and per call the last few decisions with different inputs. */
-const CAPACITY = 10_000;
+/**
+ * Calls (caller, action, resource) remembered, and per call the last few decisions under its current policies
+ * (different condition values: an encryption context, a tag, the time). Memory stays bounded whoever writes
+ * the policies: a decision that read more than a few keys is not remembered (it would rarely match again and
+ * could hold thousands of reads), and a call whose policies changed forgets its decisions under the old ones,
+ * so each call holds one version of its policy texts.
+ */
+const CAPACITY = 4_096;
 const VARIANTS = 4;
+const MAX_READS = 32;
 const remembered = new Map<string, Remembered[]>();
 
 /** Passes every read through, noting the key and the values it gave (an absent key counts: Null reads it). */
@@ -53,25 +65,34 @@ function samePolicies(a: Identity['policies'], b: Identity['policies']): boolean
   return a.length === b.length && a.every((policy, index) => policy === b[index]);
 }
 
-function matches(entry: Remembered, caller: Caller, check: AccessCheck, identity: Identity, context: ConditionLookup) {
+function sameInputs(a: PolicyInputs, b: PolicyInputs): boolean {
   return (
-    entry.roleArn === caller.session?.roleArn &&
-    entry.resourcePolicy === check.resourcePolicy &&
-    entry.resourcePolicyKind === check.resourcePolicyKind &&
-    entry.sessionPolicy === identity.sessionPolicy &&
-    samePolicies(entry.policies, identity.policies) &&
-    entry.reads.every(([name, values]) => sameValues(context.get(name), values))
+    a.roleArn === b.roleArn &&
+    a.resourcePolicy === b.resourcePolicy &&
+    a.resourcePolicyKind === b.resourcePolicyKind &&
+    a.sessionPolicy === b.sessionPolicy &&
+    samePolicies(a.policies, b.policies)
+  );
+}
+
+function matches(entry: Remembered, inputs: PolicyInputs, context: ConditionLookup): boolean {
+  return (
+    sameInputs(entry.inputs, inputs) && entry.reads.every(([name, values]) => sameValues(context.get(name), values))
   );
 }
 
 function remember(callKey: string, entry: Remembered): void {
+  if (entry.reads.length > MAX_READS) return;
   const variants = remembered.get(callKey);
-  if (variants !== undefined) {
+  // Variants of a call share their policy inputs: the first one speaks for all.
+  if (variants?.[0] !== undefined && sameInputs(variants[0].inputs, entry.inputs)) {
     variants.unshift(entry);
     if (variants.length > VARIANTS) variants.pop();
     return;
   }
-  if (remembered.size >= CAPACITY) remembered.delete(remembered.keys().next().value as string);
+  if (variants === undefined && remembered.size >= CAPACITY) {
+    remembered.delete(remembered.keys().next().value as string);
+  }
   remembered.set(callKey, [entry]);
 }
 
@@ -84,18 +105,17 @@ export function decideRemembering(
 ): Decision {
   const context = withActionConditions(requestConditions, check.conditions);
   const callKey = `${caller.arn}\u0000${check.action}\u0000${check.resource}`;
-  const known = remembered.get(callKey)?.find((entry) => matches(entry, caller, check, identity, context));
-  if (known !== undefined) return known.decision;
-  const recording = new RecordingLookup(context);
-  const decision = decide(caller, { ...check, conditions: undefined }, recording, identity);
-  remember(callKey, {
+  const inputs: PolicyInputs = {
     roleArn: caller.session?.roleArn,
     resourcePolicy: check.resourcePolicy,
     resourcePolicyKind: check.resourcePolicyKind,
     policies: identity.policies,
     sessionPolicy: identity.sessionPolicy,
-    reads: recording.reads,
-    decision,
-  });
+  };
+  const known = remembered.get(callKey)?.find((entry) => matches(entry, inputs, context));
+  if (known !== undefined) return known.decision;
+  const recording = new RecordingLookup(context);
+  const decision = decide(caller, { ...check, conditions: undefined }, recording, identity);
+  remember(callKey, { inputs, reads: recording.reads, decision });
   return decision;
 }

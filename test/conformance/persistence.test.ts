@@ -206,6 +206,34 @@ describe('sqlite persistence on disk', () => {
     }
   });
 
+  test("a mutation reads what another connection committed after its request's look, before its transaction", async () => {
+    const fresh = await temporaryDatabaseFile();
+    const other = openSqlitePersistence(fresh.file);
+    const cached = withReadCache(openSqlitePersistence(fresh.file));
+    try {
+      await other.migrate();
+      await cached.migrate();
+      const key = sampleKey('Enabled');
+      await other.insertKey(
+        key,
+        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
+        [],
+      );
+      cached.requestStarted();
+      assert.equal((await cached.findKey(key, key.keyId))?.state, 'Enabled', 'looked, and now cached');
+      await other.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
+      const seenInside = await cached.mutation(
+        async () => (await cached.findKey(key, key.keyId))?.state,
+        async () => {},
+      );
+      assert.equal(seenInside, 'Disabled');
+    } finally {
+      await cached.close();
+      await other.close();
+      await fresh.cleanup();
+    }
+  });
+
   test('another adapter on the same file (another process) sees nothing of a mutation before its commit', async () => {
     const fresh = await temporaryDatabaseFile();
     const writing = withReadCache(openSqlitePersistence(fresh.file));

@@ -54,7 +54,9 @@ function scoped(scope: Scope, name: string): string {
  * The dataVersion is read once for every request that started since the last look, not once per cached read
  * (each look takes SQLite's read locks, several microseconds; an IAM user's request makes five cached reads):
  * a cached read is served only after a look that began after the latest `requestStarted()`, so a request
- * sees every commit made before it arrived, by any process. A look also lapses when the event loop turns,
+ * sees every commit made before it arrived, by any process. Opening a mutation's transaction demands a new
+ * look in the same way: a mutation reads what was committed before its transaction began (which every other
+ * process's writer then waits for), not merely what was committed before its request arrived. A look also lapses when the event loop turns,
  * so code that marks no requests (jobs, the command line) sees other processes' commits by its next turn.
  *
  * A read that started before a write never fills the cache with what it read: a generation counter,
@@ -62,7 +64,8 @@ function scoped(scope: Scope, name: string): string {
  *
  * While a `mutation` is open nothing is filled, by anyone: its own reads see its uncommitted writes, and
  * another caller's committed read, once cached, would hide those writes from the mutation's later reads.
- * Hits stay sound, since each of its writes drops what it touches. When it ends, committed or rolled back,
+ * Hits stay sound, since the look its transaction demands drops whatever others committed before it, and
+ * each of its own writes drops what it touches. When it ends, committed or rolled back,
  * everything is dropped.
  */
 export interface CachedPersistence extends Persistence {
@@ -91,8 +94,9 @@ export function withReadCache(inner: Persistence, capacity = 10_000): CachedPers
     for (const cache of [accessKeys, keys, backingKeys, aliases, ...identityCaches]) cache.clear();
   }
 
-  let requestsStarted = 0;
-  /** `requestsStarted` when the last look at the dataVersion began; NO_LOOK once it lapsed. */
+  /** Moves whenever later reads must see every commit made before now: a request arrives, a mutation opens. */
+  let freshnessEpoch = 0;
+  /** `freshnessEpoch` when the last look at the dataVersion began; NO_LOOK once it lapsed. */
   let lookedAfter = NO_LOOK;
   let lapseScheduled = false;
 
@@ -107,8 +111,8 @@ export function withReadCache(inner: Persistence, capacity = 10_000): CachedPers
 
   /** Another process committed since the last look: nothing cached can be trusted any more. */
   async function dropIfChangedElsewhere(): Promise<void> {
-    if (lookedAfter === requestsStarted) return;
-    const startedBefore = requestsStarted;
+    if (lookedAfter === freshnessEpoch) return;
+    const startedBefore = freshnessEpoch;
     const version = await inner.dataVersion();
     lookedAfter = startedBefore;
     lapseWhenTheLoopTurns();
@@ -178,7 +182,7 @@ export function withReadCache(inner: Persistence, capacity = 10_000): CachedPers
 
   return {
     requestStarted() {
-      requestsStarted += 1;
+      freshnessEpoch += 1;
     },
     migrate: () => inner.migrate(),
     ping: () => inner.ping(),
@@ -187,7 +191,12 @@ export function withReadCache(inner: Persistence, capacity = 10_000): CachedPers
     async mutation(work, beforeCommit) {
       openMutations += 1;
       try {
-        return await inner.mutation(work, beforeCommit);
+        // The transaction is open once `work` runs: from here on no other process commits until it ends.
+        const freshWork = () => {
+          freshnessEpoch += 1;
+          return work();
+        };
+        return await inner.mutation(freshWork, beforeCommit);
       } finally {
         openMutations -= 1;
         forgetEverything();
