@@ -29,6 +29,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { iamUser, roleSession } from '../../test/support/callers.js';
 import type { Caller, PrincipalTag } from '../shared/caller.js';
 import { type AccessCheck, type Decision, type DenialReason, decide, denialMessage } from './decide.js';
 import { decideRemembering } from './decision-cache.js';
@@ -65,30 +66,6 @@ const ALIAS = (name: string, account = ACCOUNT) => `arn:aws:kms:us-east-1:${acco
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
 const SOURCE_IP = '192.0.2.10';
 
-function user(accountId: string, name: string, principalId: string): Caller {
-  return {
-    accountId,
-    arn: `arn:aws:iam::${accountId}:user/${name}`,
-    type: 'IAMUser',
-    principalId,
-    accessKeyId: `AKIA${principalId.slice(4)}`,
-    userName: name,
-  };
-}
-
-function roleSession(roleArn: string, roleId: string, sessionName: string): Caller {
-  const accountId = roleArn.split(':')[4]!;
-  const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
-  return {
-    accountId,
-    arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
-    type: 'AssumedRole',
-    principalId: `${roleId}:${sessionName}`,
-    accessKeyId: 'ASIAEXAMPLESESSION01',
-    session: { roleArn, roleId, roleName, sessionName, expiresAt: NOW + 3_600_000, sessionTags: [] },
-  };
-}
-
 const callers = {
   root: { accountId: ACCOUNT, arn: ROOT, type: 'Root', principalId: ACCOUNT, accessKeyId: 'AKIAROOTEXAMPLE00001' },
   otherRoot: {
@@ -98,8 +75,8 @@ const callers = {
     principalId: OTHER_ACCOUNT,
     accessKeyId: 'AKIAROOTEXAMPLE00002',
   },
-  alice: user(ACCOUNT, 'alice', 'AIDAALICEEXAMPLE0001'),
-  bob: user(OTHER_ACCOUNT, 'bob', 'AIDABOBEXAMPLE000001'),
+  alice: iamUser(ACCOUNT, 'alice', 'AIDAALICEEXAMPLE0001'),
+  bob: iamUser(OTHER_ACCOUNT, 'bob', 'AIDABOBEXAMPLE000001'),
   session: roleSession(ROLE, 'AROAADMINEXAMPLE0001', 'build-42'),
   otherSession: roleSession(OTHER_ROLE, 'AROAAUDITOREXAMPLE01', 'audit-1'),
 } satisfies Record<string, Caller>;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { iamUser, roleSession } from '../../test/support/callers.js';
 import type { Caller } from '../shared/caller.js';
 import { decide } from './decide.js';
 import { decideRemembering } from './decision-cache.js';
@@ -11,32 +12,8 @@ const ACCOUNT = '111122223333';
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const NOW = Date.UTC(2026, 0, 15, 9, 30);
 
-function session(roleArn: string): Caller {
-  return {
-    accountId: ACCOUNT,
-    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/build-1`,
-    type: 'AssumedRole',
-    principalId: 'AROADEPLOYEREXAMPLE1:build-1',
-    accessKeyId: 'ASIAEXAMPLESESSION01',
-    session: {
-      roleArn,
-      roleId: 'AROADEPLOYEREXAMPLE1',
-      roleName: 'Deployer',
-      sessionName: 'build-1',
-      expiresAt: NOW + 3_600_000,
-      sessionTags: [],
-    },
-  };
-}
-
-const alice: Caller = {
-  accountId: ACCOUNT,
-  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-  type: 'IAMUser',
-  principalId: 'AIDAALICEEXAMPLE0001',
-  accessKeyId: 'AKIAALICEEXAMPLE0001',
-  userName: 'alice',
-};
+const session = (roleArn: string) => roleSession(roleArn, 'AROADEPLOYEREXAMPLE1', 'build-1');
+const alice = iamUser(ACCOUNT, 'alice', 'AIDAALICEEXAMPLE0001');
 
 const keyPolicyNaming = (principal: string) =>
   JSON.stringify({

@@ -1,37 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { iamUser, roleSession } from '../../test/support/callers.js';
 import type { Caller } from '../shared/caller.js';
 import { globalConditions, withActionConditions } from './request-context.js';
 
 const ACCOUNT = '111122223333';
 const NOW = Date.UTC(2026, 0, 15, 9, 30, 15, 250);
 
-const alice: Caller = {
-  accountId: ACCOUNT,
-  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
-  type: 'IAMUser',
-  principalId: 'AIDAALICEEXAMPLE0001',
-  accessKeyId: 'AKIAALICEEXAMPLE0001',
-  userName: 'alice',
-};
-
+const alice = iamUser(ACCOUNT, 'alice', 'AIDAALICEEXAMPLE0001');
 const roleArn = `arn:aws:iam::${ACCOUNT}:role/ops/Deployer`;
-const deployerSession: Caller = {
-  accountId: ACCOUNT,
-  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/build-1`,
-  type: 'AssumedRole',
-  principalId: 'AROADEPLOYEREXAMPLE1:build-1',
-  accessKeyId: 'ASIAEXAMPLESESSION01',
-  session: {
-    roleArn,
-    roleId: 'AROADEPLOYEREXAMPLE1',
-    roleName: 'Deployer',
-    sessionName: 'build-1',
-    expiresAt: NOW + 3_600_000,
-    sessionTags: [],
-    sourceIdentity: 'jenkins',
-  },
-};
+const deployerSession = roleSession(roleArn, 'AROADEPLOYEREXAMPLE1', 'build-1', { sourceIdentity: 'jenkins' });
 
 const root: Caller = {
   accountId: ACCOUNT,

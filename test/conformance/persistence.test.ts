@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type Database from 'better-sqlite3';
-import { withReadCache } from '../../src/persistence/cached/read-cache.js';
+import { type CachedPersistence, withReadCache } from '../../src/persistence/cached/read-cache.js';
 import { createMemoryPersistence } from '../../src/persistence/memory/memory-persistence.js';
-import type { AccessKeyRecord, KeyRecord, RoleRecord, Tag } from '../../src/persistence/port.js';
+import type { AccessKeyRecord, KeyRecord, Persistence, RoleRecord, Tag } from '../../src/persistence/port.js';
 import { openDatabase } from '../../src/persistence/sqlite/database.js';
 import { migrations } from '../../src/persistence/sqlite/migrations.js';
 import { openSqlitePersistence } from '../../src/persistence/sqlite/sqlite-persistence.js';
@@ -151,19 +151,10 @@ describe('sqlite persistence on disk', () => {
     }
   });
 
-  test("another connection's commit moves dataVersion, and the read cache in front drops what it held", async () => {
-    const fresh = await temporaryDatabaseFile();
-    const other = openSqlitePersistence(fresh.file);
-    const cached = withReadCache(openSqlitePersistence(fresh.file));
-    try {
-      await other.migrate();
-      await cached.migrate();
+  test("another connection's commit moves dataVersion, and the read cache in front drops what it held", () =>
+    withAnotherProcess(async (other, cached) => {
       const key = sampleKey('Enabled');
-      await other.insertKey(
-        key,
-        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
-        [],
-      );
+      await insertWithBackingKey(other, key);
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Enabled');
 
       await cached.updateKey(key, key.keyId, (current) => ({ ...current, description: 'own write' }));
@@ -174,12 +165,7 @@ describe('sqlite persistence on disk', () => {
       assert.notEqual(await cached.dataVersion(), before);
       cached.requestStarted();
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Disabled');
-    } finally {
-      await cached.close();
-      await other.close();
-      await fresh.cleanup();
-    }
-  });
+    }));
 
   test("a commit on the adapter's write connection moves the dataVersion its reads see", async () => {
     const fresh = await temporaryDatabaseFile();
@@ -188,11 +174,7 @@ describe('sqlite persistence on disk', () => {
       await persistence.migrate();
       const key = sampleKey('Enabled');
       const before = await persistence.dataVersion();
-      await persistence.insertKey(
-        key,
-        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
-        [],
-      );
+      await insertWithBackingKey(persistence, key);
       const afterInsert = await persistence.dataVersion();
       assert.notEqual(afterInsert, before);
       await persistence.mutation(
@@ -206,19 +188,10 @@ describe('sqlite persistence on disk', () => {
     }
   });
 
-  test("a mutation reads what another connection committed after its request's look, before its transaction", async () => {
-    const fresh = await temporaryDatabaseFile();
-    const other = openSqlitePersistence(fresh.file);
-    const cached = withReadCache(openSqlitePersistence(fresh.file));
-    try {
-      await other.migrate();
-      await cached.migrate();
+  test("a mutation reads what another connection committed after its request's look, before its transaction", () =>
+    withAnotherProcess(async (other, cached) => {
       const key = sampleKey('Enabled');
-      await other.insertKey(
-        key,
-        { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) },
-        [],
-      );
+      await insertWithBackingKey(other, key);
       cached.requestStarted();
       assert.equal((await cached.findKey(key, key.keyId))?.state, 'Enabled', 'looked, and now cached');
       await other.updateKey(key, key.keyId, (current) => ({ ...current, state: 'Disabled' }));
@@ -227,12 +200,7 @@ describe('sqlite persistence on disk', () => {
         async () => {},
       );
       assert.equal(seenInside, 'Disabled');
-    } finally {
-      await cached.close();
-      await other.close();
-      await fresh.cleanup();
-    }
-  });
+    }));
 
   test('another adapter on the same file (another process) sees nothing of a mutation before its commit', async () => {
     const fresh = await temporaryDatabaseFile();
@@ -277,13 +245,8 @@ describe('sqlite persistence on disk', () => {
     }
   });
 
-  test("another connection's changes to access keys and identities reach the read cache in front at once", async () => {
-    const fresh = await temporaryDatabaseFile();
-    const other = openSqlitePersistence(fresh.file);
-    const cached = withReadCache(openSqlitePersistence(fresh.file));
-    try {
-      await other.migrate();
-      await cached.migrate();
+  test("another connection's changes to access keys and identities reach the read cache in front at once", () =>
+    withAnotherProcess(async (other, cached) => {
       const accountId = '111122223333';
       const accessKey: AccessKeyRecord = {
         accessKeyId: 'AKIA0000000000000001',
@@ -332,13 +295,29 @@ describe('sqlite persistence on disk', () => {
         policies: ['p'],
         tags: [tag('team', 'red')],
       });
-    } finally {
-      await cached.close();
-      await other.close();
-      await fresh.cleanup();
-    }
-  });
+    }));
 });
+
+/** Two connections on one fresh SQLite file, as two processes have: one bare, one behind the read cache. */
+async function withAnotherProcess(test: (other: Persistence, cached: CachedPersistence) => Promise<void>) {
+  const fresh = await temporaryDatabaseFile();
+  const other = openSqlitePersistence(fresh.file);
+  const cached = withReadCache(openSqlitePersistence(fresh.file));
+  try {
+    await other.migrate();
+    await cached.migrate();
+    await test(other, cached);
+  } finally {
+    await cached.close();
+    await other.close();
+    await fresh.cleanup();
+  }
+}
+
+function insertWithBackingKey(persistence: Persistence, key: KeyRecord) {
+  const backingKey = { keyId: key.keyId, version: 1, createdAt: 1, keyStore: 'software', handle: Buffer.of(1) };
+  return persistence.insertKey(key, backingKey, []);
+}
 
 const tag = (TagKey: string, TagValue: string): Tag => ({ TagKey, TagValue });
 
