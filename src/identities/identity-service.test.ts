@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { accountRoot } from '../../test/support/callers.js';
+import { provisionAccount } from '../auth/bootstrap.js';
 import { QueryError, type QueryErrorCode } from '../errors/catalogue.js';
 import { createSoftwareKeyStore } from '../keystores/software/software-key-store.js';
 import { createMemoryPersistence } from '../persistence/memory/memory-persistence.js';
@@ -14,14 +16,6 @@ const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';
 const START = Date.UTC(2026, 0, 1);
 
-const rootCaller = (accountId: string): Caller => ({
-  accountId,
-  arn: `arn:aws:iam::${accountId}:root`,
-  type: 'Root',
-  principalId: accountId,
-  accessKeyId: `AKIAROOT${accountId}`,
-});
-
 /** Two accounts, each with its root access key, as first start provisions them; `known` ARNs exist as principals. */
 async function setup(known: readonly string[] = []) {
   const persistence = createMemoryPersistence();
@@ -30,20 +24,11 @@ async function setup(known: readonly string[] = []) {
   const keyStore = createSoftwareKeyStore(randomBytes(32), random);
   const clock = new ManualClock(START);
   for (const accountId of [ACCOUNT, OTHER_ACCOUNT]) {
-    const root = rootCaller(accountId);
-    await persistence.insertAccount(
-      { accountId, createdAt: START - 1000 },
-      {
-        accessKeyId: root.accessKeyId,
-        accountId,
-        principalArn: root.arn,
-        principalType: 'Root',
-        principalId: accountId,
-        sealedSecret: await keyStore.sealSecret(accessKeySecretContext(root.accessKeyId), Buffer.from('root secret')),
-        status: 'Active',
-        createdAt: START - 1000,
-      },
-    );
+    const { accessKeyId } = accountRoot(accountId);
+    await provisionAccount({ persistence, keyStore, now: START - 1000 }, accountId, {
+      accessKeyId,
+      secretAccessKey: 'root secret',
+    });
   }
   const principals = new Set(known);
   const identities = new Identities({
@@ -155,7 +140,7 @@ describe('users', () => {
   test('a user is deleted only once its access keys, then its policies, are gone', async () => {
     const { identities } = await setup();
     const user = await identities.createUser(ACCOUNT, { userName: 'alice', tags: [{ TagKey: 'team', TagValue: 'a' }] });
-    const owner = await identities.userOrCaller(rootCaller(ACCOUNT), 'alice');
+    const owner = await identities.userOrCaller(accountRoot(ACCOUNT), 'alice');
     const { accessKey } = await identities.createAccessKey(owner);
     await identities.putInlinePolicy(userPrincipal(user), 'kms', policy(allowAll));
     await rejectsWith(
@@ -192,7 +177,7 @@ describe('the user an operation defaults to', () => {
     assert.equal(self.principalId, alice.userId);
     assert.equal(self.user?.userName, 'alice');
 
-    const root = await identities.userOrCaller(rootCaller(ACCOUNT), undefined);
+    const root = await identities.userOrCaller(accountRoot(ACCOUNT), undefined);
     assert.deepEqual(root, { accountId: ACCOUNT, principalId: ACCOUNT, arn: ROOT_ARN, user: undefined });
 
     const session: Caller = {
@@ -209,7 +194,7 @@ describe('the user an operation defaults to', () => {
     );
     assert.equal((await identities.userOrCaller(session, 'alice')).principalId, alice.userId);
     await rejectsWith(
-      identities.userOrCaller(rootCaller(OTHER_ACCOUNT), 'alice'),
+      identities.userOrCaller(accountRoot(OTHER_ACCOUNT), 'alice'),
       'NoSuchEntity',
       'The user with name alice cannot be found.',
     );
@@ -220,7 +205,7 @@ describe('access keys', () => {
   test('the secret is stored only sealed, and opens under its own key id only', async () => {
     const { identities, persistence, keyStore } = await setup();
     await identities.createUser(ACCOUNT, { userName: 'alice' });
-    const owner = await identities.userOrCaller(rootCaller(ACCOUNT), 'alice');
+    const owner = await identities.userOrCaller(accountRoot(ACCOUNT), 'alice');
     const first = await identities.createAccessKey(owner);
     const second = await identities.createAccessKey(owner);
     assert.match(first.accessKey.accessKeyId, /^AKIA[A-Z2-7]{16}$/);
@@ -243,7 +228,7 @@ describe('access keys', () => {
   test('two per user, the root included', async () => {
     const { identities } = await setup();
     await identities.createUser(ACCOUNT, { userName: 'alice' });
-    const alice = await identities.userOrCaller(rootCaller(ACCOUNT), 'alice');
+    const alice = await identities.userOrCaller(accountRoot(ACCOUNT), 'alice');
     await identities.createAccessKey(alice);
     await identities.createAccessKey(alice);
     await rejectsWith(
@@ -253,7 +238,7 @@ describe('access keys', () => {
     );
 
     // The root already has the key first start made.
-    const root = await identities.userOrCaller(rootCaller(ACCOUNT), undefined);
+    const root = await identities.userOrCaller(accountRoot(ACCOUNT), undefined);
     const rootKey = await identities.createAccessKey(root);
     assert.equal(rootKey.accessKey.principalType, 'Root');
     assert.equal(rootKey.accessKey.principalId, ACCOUNT);
@@ -268,8 +253,8 @@ describe('access keys', () => {
     const { identities, persistence, clock } = await setup();
     await identities.createUser(ACCOUNT, { userName: 'alice' });
     await identities.createUser(ACCOUNT, { userName: 'bob' });
-    const alice = await identities.userOrCaller(rootCaller(ACCOUNT), 'alice');
-    const bob = await identities.userOrCaller(rootCaller(ACCOUNT), 'bob');
+    const alice = await identities.userOrCaller(accountRoot(ACCOUNT), 'alice');
+    const bob = await identities.userOrCaller(accountRoot(ACCOUNT), 'bob');
     const first = (await identities.createAccessKey(alice)).accessKey;
     clock.advance(1000);
     const second = (await identities.createAccessKey(alice)).accessKey;
@@ -290,7 +275,7 @@ describe('access keys', () => {
     await rejectsWith(identities.requireAccessKey(bob, first.accessKeyId), 'NoSuchEntity', missing);
     await rejectsWith(identities.updateAccessKey(bob, first.accessKeyId, 'Inactive'), 'NoSuchEntity', missing);
     await rejectsWith(identities.deleteAccessKey(bob, first.accessKeyId), 'NoSuchEntity', missing);
-    const otherRoot: UserOrRoot = await identities.userOrCaller(rootCaller(OTHER_ACCOUNT), undefined);
+    const otherRoot: UserOrRoot = await identities.userOrCaller(accountRoot(OTHER_ACCOUNT), undefined);
     await rejectsWith(identities.requireAccessKey(otherRoot, first.accessKeyId), 'NoSuchEntity', missing);
 
     await identities.updateAccessKey(alice, first.accessKeyId, 'Inactive');

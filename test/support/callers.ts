@@ -38,3 +38,14 @@ export function roleSession(
     },
   };
 }
+
+/** An account's root, with the access key id `provisionedRoot` gives it. */
+export function accountRoot(accountId: string): Caller {
+  return {
+    accountId,
+    arn: `arn:aws:iam::${accountId}:root`,
+    type: 'Root',
+    principalId: accountId,
+    accessKeyId: `AKIAROOT${accountId}`,
+  };
+}

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { accountRoot } from '../../../test/support/callers.js';
+import { provisionAccount } from '../../auth/bootstrap.js';
 import { QueryError, type QueryErrorCode } from '../../errors/catalogue.js';
-import { accessKeySecretContext } from '../../identities/credentials.js';
 import { Identities } from '../../identities/identity-service.js';
 import { createSoftwareKeyStore } from '../../keystores/software/software-key-store.js';
 import { createMemoryPersistence } from '../../persistence/memory/memory-persistence.js';
@@ -17,15 +18,8 @@ const OTHER_ACCOUNT = '444455556666';
 const ACCOUNT_CREATED = Date.UTC(2025, 5, 1);
 const ROOT_ARN = `arn:aws:iam::${ACCOUNT}:root`;
 
-const rootOf = (accountId: string): Caller => ({
-  accountId,
-  arn: `arn:aws:iam::${accountId}:root`,
-  type: 'Root',
-  principalId: accountId,
-  accessKeyId: `AKIAROOT${accountId}`,
-});
 const contextOf = (caller: Caller): QueryContext => ({ requestId: 'request-1', caller, region: 'us-east-1' });
-const asRoot = contextOf(rootOf(ACCOUNT));
+const asRoot = contextOf(accountRoot(ACCOUNT));
 
 async function setup() {
   const persistence = createMemoryPersistence();
@@ -33,20 +27,11 @@ async function setup() {
   const random = pooledRandom();
   const keyStore = createSoftwareKeyStore(randomBytes(32), random);
   for (const accountId of [ACCOUNT, OTHER_ACCOUNT]) {
-    const root = rootOf(accountId);
-    await persistence.insertAccount(
-      { accountId, createdAt: ACCOUNT_CREATED },
-      {
-        accessKeyId: root.accessKeyId,
-        accountId,
-        principalArn: root.arn,
-        principalType: 'Root',
-        principalId: accountId,
-        sealedSecret: await keyStore.sealSecret(accessKeySecretContext(root.accessKeyId), Buffer.from('root secret')),
-        status: 'Active',
-        createdAt: ACCOUNT_CREATED,
-      },
-    );
+    const { accessKeyId } = accountRoot(accountId);
+    await provisionAccount({ persistence, keyStore, now: ACCOUNT_CREATED }, accountId, {
+      accessKeyId,
+      secretAccessKey: 'root secret',
+    });
   }
   const identities = new Identities({
     persistence,
@@ -245,7 +230,7 @@ describe('users through the operations', () => {
   test("NoSuchEntity is found before authorization, and another account's users are absent", async () => {
     const { call, resolve } = await setup();
     await call('CreateUser', { UserName: 'alice' });
-    const otherRoot = contextOf(rootOf(OTHER_ACCOUNT));
+    const otherRoot = contextOf(accountRoot(OTHER_ACCOUNT));
     const missing = 'The user with name alice cannot be found.';
     for (const [action, input] of [
       ['GetUser', { UserName: 'alice' }],
