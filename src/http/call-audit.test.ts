@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { accountRoot } from '../../test/support/callers.js';
 import type { AuditRecord, AuditSink } from '../audit/record.js';
 import { kmsError } from '../errors/catalogue.js';
-import type { Caller } from '../shared/caller.js';
 import { MutationCommitFailed, type MutationRunner } from '../shared/mutation.js';
 import { AuditedCall } from './call-audit.js';
 
-const caller: Caller = {
-  accountId: '111122223333',
-  arn: 'arn:aws:iam::111122223333:root',
-  type: 'Root',
-  principalId: '111122223333',
-  accessKeyId: 'AKIAEXAMPLEEXAMPLE01',
-};
+const caller = accountRoot('111122223333');
 
 function recordingSink(failing = false): AuditSink & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];

@@ -2,23 +2,17 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { accountRoot } from '../../test/support/callers.js';
 import { identityDirectory } from '../authz/identity.js';
 import { Identities } from '../identities/identity-service.js';
 import { Keys } from '../keys/key-service.js';
 import type { KeyStore } from '../keystores/port.js';
 import type { Persistence } from '../persistence/port.js';
-import type { Caller } from '../shared/caller.js';
 import { systemClock } from '../shared/clock.js';
 import { pooledRandom } from '../shared/random.js';
 import { createHttpServer } from './server.js';
 
-const caller: Caller = {
-  accountId: '111122223333',
-  arn: 'arn:aws:iam::111122223333:root',
-  type: 'Root',
-  principalId: '111122223333',
-  accessKeyId: 'AKIAEXAMPLEEXAMPLE01',
-};
+const caller = accountRoot('111122223333');
 
 /** A store whose every method fails the way a broken disk would. */
 const brokenPersistence = new Proxy({} as Persistence, {
