@@ -1,12 +1,14 @@
 /**
  * Exactly one durable audit record per authenticated call, whatever its outcome. The pipelines open an
  * AuditedCall once the caller is known (requests that fail SigV4 never reach the trail: anyone could send them),
- * tell it what they learn, and end it with `succeeded` or `failed`; a response is sent only after that resolves.
+ * tell it what they learn, and end it with `outcome` (which runs the operation) or `failedUnlessRecorded`; a
+ * response is sent only after that resolves.
  */
 import { randomUUID } from 'node:crypto';
 import { apiCallRecord } from '../audit/cloudtrail.js';
 import type { AuditIdentity, AuditSink, EventSource } from '../audit/record.js';
 import { KmsError, kmsError, QueryError } from '../errors/catalogue.js';
+import { parseKeyReference } from '../keys/arn.js';
 import type { Caller } from '../shared/caller.js';
 import { MutationCommitFailed, type MutationRunner } from '../shared/mutation.js';
 
@@ -39,8 +41,6 @@ function outcomeOf(error: unknown, requestId: string, internalCode: string): { c
   if (error instanceof QueryError) return { code: error.code, message: error.message };
   return { code: internalCode, message: `An internal error occurred. Request id: ${requestId}` };
 }
-
-const KEY_ARN = /^arn:aws:kms:[^:]+:\d{12}:key\//;
 
 /** Errors whose record is already in the trail: the pipeline must not record them a second time. */
 const alreadyRecorded = new WeakSet<object>();
@@ -78,7 +78,7 @@ export class AuditedCall {
 
   /** Resources the call acts on: key ARNs become the record's resources. */
   touches(resources: Iterable<string>): void {
-    for (const resource of resources) if (KEY_ARN.test(resource)) this.keyArns.add(resource);
+    for (const resource of resources) if (parseKeyReference(resource).kind === 'keyArn') this.keyArns.add(resource);
   }
 
   /** Records the failure, unless the error's record is already written (a compensated commit). */
