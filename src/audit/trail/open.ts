@@ -26,7 +26,10 @@ export interface TrailOptions {
   readonly rotateMillis?: number;
   /** Receives a copy of each durable record line (for a SIEM), after its fdatasync. Must not throw. */
   readonly stream?: (line: string) => void;
-  /** Called after each durable batch; reports its own failures, which never take back an acknowledgement. */
+  /**
+   * Called after each durable batch with its records as appended (without their chain member: `stream` has the
+   * lines); reports its own failures, which never take back an acknowledgement.
+   */
   readonly afterBatch?: (records: AuditRecord[]) => Promise<void>;
   /** Account and Region written into the trail's own service event (TrentAuditRecovery). */
   readonly serviceEventContext: ServiceEventContext;

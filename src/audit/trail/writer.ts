@@ -17,7 +17,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import type { AuditRecord } from '../record.js';
-import { CHAIN_MEMBER, type ChainHead, chainedLine, nextLink, recordBody, sha256Hex } from './chain.js';
+import { type ChainHead, chainedLine, nextLink, recordBody, sha256Hex } from './chain.js';
 import { DIGESTS_DIRECTORY, describeSealedSegment, digestFileName, type SealedSegment, signDigest } from './digest.js';
 import { type AuditFiles, syncDirectory, writeAll, writeFileDurably } from './files.js';
 import type { RecoveredSegment, TrailPosition } from './recovery.js';
@@ -75,8 +75,8 @@ interface OpenSegment {
 
 interface WrittenLine {
   readonly line: Buffer;
-  /** The record as written: with its chain member. */
-  readonly chained: AuditRecord;
+  /** The record as appended (its line adds the chain member). */
+  readonly record: AuditRecord;
 }
 
 /** Runs tasks one at a time, in order: the trail's file operations never interleave. */
@@ -226,7 +226,7 @@ export class TrailWriter {
       }
     }
     if (afterBatch !== undefined) {
-      const records = written.map(({ chained }) => chained);
+      const records = written.map(({ record }) => record);
       this.afterBatches = this.afterBatches.then(() => afterBatch(records)).catch(() => undefined);
     }
   }
@@ -270,7 +270,7 @@ export class TrailWriter {
       const line = chainedLine(body, link);
       chunks.push(framedRecord(line, segment.recordCount + index === 0));
       head = { sequence: link.sequence, hash: sha256Hex(line) };
-      return { line, chained: { ...record, [CHAIN_MEMBER]: link } };
+      return { line, record };
     });
     const data = Buffer.concat(chunks);
     await this.makeDurable(segment, data);
