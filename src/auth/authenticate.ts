@@ -57,6 +57,30 @@ class OpenedSecrets {
   }
 }
 
+/**
+ * Opening a session token costs a key derivation and an AES-GCM decryption per request; what a token carries
+ * never changes, so its claims are reused (expiry and the role are still checked on every request). Keyed by
+ * the whole token, which only its holder can present; a token shown with another access key id is refused.
+ */
+class OpenedSessions {
+  private readonly claims = new Map<string, SessionClaims>();
+
+  constructor(
+    private readonly keyStore: KeyStore,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async open(accessKeyId: string, token: string): Promise<SessionClaims | undefined> {
+    const known = this.claims.get(token);
+    if (known !== undefined) return known.accessKeyId === accessKeyId ? known : undefined;
+    const claims = await openSession(this.keyStore, accessKeyId, token);
+    if (claims === undefined) return undefined;
+    if (this.claims.size >= this.capacity) this.claims.clear();
+    this.claims.set(token, claims);
+    return claims;
+  }
+}
+
 /** The services a request may be signed for on Trent's endpoint; each has its own API and error dialect. */
 export type SignedService = 'kms' | 'iam' | 'sts';
 
@@ -103,9 +127,10 @@ export function createAuthenticator(
   deps: AuthenticatorDependencies,
 ): (request: ReceivedRequest, service: SignedService) => Promise<Authenticated> {
   const opened = new OpenedSecrets(deps.keyStore);
+  const sessions = new OpenedSessions(deps.keyStore);
 
   async function sessionSecret(accessKeyId: string, token: string | undefined) {
-    const claims = token === undefined ? undefined : await openSession(deps.keyStore, accessKeyId, token);
+    const claims = token === undefined ? undefined : await sessions.open(accessKeyId, token);
     if (claims === undefined) throw invalidToken();
     if (deps.clock.now() >= claims.expiresAt) {
       throw kmsError('ExpiredTokenException', 'The security token included in the request is expired');
