@@ -5,6 +5,7 @@
  * every record then goes through the secret filter (secrets.ts): no plaintext, key, token, password, signature,
  * MAC or blob is ever written.
  */
+import { isKeyArn } from './key-arn.js';
 import type { ApiCallFacts, AuditIdentity, AuditRecord, ServiceEventFacts } from './record.js';
 import { type RecordingRule, recordingRule } from './recording-rules.js';
 import { isPlainObject, isSecretMemberName, withoutSecrets } from './secrets.js';
@@ -36,8 +37,6 @@ const EPOCH_SECONDS_MEMBERS: ReadonlySet<string> = new Set([
 ]);
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const KEY_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:key\//;
 
 /** eventTime and session creation dates: ISO 8601 in UTC to the second (`2025-05-20T20:46:16Z`). */
 function isoSeconds(millis: number): string {
@@ -123,7 +122,7 @@ function responseElementsOf(
   resourceArns: readonly string[],
 ): Json {
   if (rule?.response !== 'recorded') return null;
-  const keyArn = rule.keyArnInResponse === true ? resourceArns.find((arn) => KEY_ARN.test(arn)) : undefined;
+  const keyArn = rule.keyArnInResponse === true ? resourceArns.find(isKeyArn) : undefined;
   return elementsOrNull({ ...response, ...(keyArn === undefined ? {} : { KeyId: keyArn }) });
 }
 

@@ -1,4 +1,5 @@
 import type { KeyUsage } from '../shared/key-usage.js';
+import { keyIdInArn } from './key-arn.js';
 import type { AuditRecord } from './record.js';
 
 /** The operations GetKeyLastUsage reports (KeyLastUsageTrackingOperation in the KMS model). */
@@ -16,8 +17,6 @@ const TRACKED_OPERATIONS: ReadonlySet<string> = new Set([
   'Verify',
   'VerifyMac',
 ]);
-
-const KEY_ID_IN_ARN = /:key\/([^/]+)$/;
 
 function field(record: AuditRecord, name: string): string | undefined {
   const value = record[name];
@@ -40,7 +39,7 @@ export function keyUsagesIn(records: readonly AuditRecord[]): KeyUsage[] {
     const resources = Array.isArray(record['resources']) ? (record['resources'] as { ARN?: unknown }[]) : [];
     if (Number.isNaN(time) || requestId === undefined || eventId === undefined) continue;
     for (const resource of resources) {
-      const keyId = typeof resource.ARN === 'string' ? KEY_ID_IN_ARN.exec(resource.ARN)?.[1] : undefined;
+      const keyId = typeof resource.ARN === 'string' ? keyIdInArn(resource.ARN) : undefined;
       if (keyId === undefined) continue;
       const known = latest.get(keyId);
       if (known === undefined || known.timestamp <= time)

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { apiCallRecord } from '../audit/cloudtrail.js';
+import { isKeyArn } from '../audit/key-arn.js';
 import type { AuditIdentity, AuditSink, EventSource } from '../audit/record.js';
 import { KmsError, kmsError, QueryError } from '../errors/catalogue.js';
-import { parseKeyReference } from '../keys/arn.js';
 import type { Caller } from '../shared/caller.js';
 import { MutationCommitFailed, type MutationRunner } from '../shared/mutation.js';
 
@@ -78,7 +78,7 @@ export class AuditedCall {
 
   /** Resources the call acts on: key ARNs become the record's resources. */
   touches(resources: Iterable<string>): void {
-    for (const resource of resources) if (parseKeyReference(resource).kind === 'keyArn') this.keyArns.add(resource);
+    for (const resource of resources) if (isKeyArn(resource)) this.keyArns.add(resource);
   }
 
   /** Records the failure, unless the error's record is already written (a compensated commit). */
